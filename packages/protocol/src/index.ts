@@ -1,0 +1,6 @@
+/**
+ * @wharf/protocol: the pure code both the client and the registry need (errors, semver,
+ * manifest parsing, crate names, security analyses). Nothing here touches the file system,
+ * the environment, the clock, the network or randomness: callers pass data in.
+ */
+export * from "./errors/index.js";

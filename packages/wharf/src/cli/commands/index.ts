@@ -1,0 +1,11 @@
+/**
+ * The command table. Each command lives in its own file and registers itself on the
+ * program; keep this list sorted.
+ */
+import type { Command } from "@commander-js/extra-typings";
+import { registerInit, registerNew } from "./new.js";
+import { registerMetadata } from "./metadata.js";
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: readonly RegisterCommand[] = [registerInit, registerMetadata, registerNew];
