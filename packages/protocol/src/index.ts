@@ -4,3 +4,7 @@
  * the environment, the clock, the network or randomness: callers pass data in.
  */
 export * from "./errors/index.js";
+export * from "./manifest/index.js";
+export * from "./names/index.js";
+export * from "./security/index.js";
+export * from "./semver/index.js";
