@@ -39,6 +39,8 @@ describe("redactSecrets", () => {
     const block = `-----BEGIN RSA PRIVATE KEY-----\n${KEY_BODY}\n-----END RSA PRIVATE KEY-----`;
     assert.equal(redactSecrets(`key:\n${block}\ndone`), `key:\n${REDACTED}\ndone`);
     assert.equal(redactSecrets(`key: -----BEGIN PRIVATE KEY-----\n${KEY_BODY}`), `key: ${REDACTED}`);
+    const two = `${block}\nand\n${block}`;
+    assert.equal(redactSecrets(two), `${REDACTED}\nand\n${REDACTED}`);
   });
 
   it("leaves ordinary text alone", () => {

@@ -32,9 +32,13 @@ export const CREDENTIAL_SHAPES: readonly CredentialShape[] = [
   {
     id: "private-key",
     label: "private key block",
-    // Up to the END line, or to the end of the text when it was cut off: better to hide a
-    // little too much than to print half a key.
-    pattern: new RegExp(`${PRIVATE_KEY_LABEL}(?:[\\s\\S]*?${PRIVATE_KEY_END}|[\\s\\S]*$)`, "g"),
+    // Up to the END line, or to the end of the text when it was cut off (better to hide a
+    // little too much than to print half a key), but never past the next BEGIN: a bare
+    // marker string must not swallow a real key further down.
+    pattern: new RegExp(
+      `${PRIVATE_KEY_LABEL}(?:(?!-----BEGIN)[\\s\\S])*?(?:${PRIVATE_KEY_END}|$|(?=-----BEGIN))`,
+      "g",
+    ),
     reveal: 10,
   },
   { id: "wharf-token", label: "Wharf registry token", pattern: /\bwharf_[A-Za-z0-9]{32,}\b/g, reveal: 6 },

@@ -13,15 +13,15 @@ const MAX_SECRET_LENGTH = 512;
 /** Words that mark a value as an example, not a credential someone forgot. */
 const PLACEHOLDER =
   /example|dummy|placeholder|changeme|change[-_]me|your[-_]|xxxx|\*\*\*|redacted|sample|fake|test|foobar|insert|replace/i;
-/** `${VAR}`, `{{ secret }}`, `%s`, `{}`, `$VAR`, `<token>`, `env:NAME`: filled in elsewhere. */
-const TEMPLATE = /\$\{|\$\(|\{\{|%\(|%[sd]|\{\}|^\$[A-Za-z_]|^<.*>$|^env:/i;
+/** `${VAR}`, `{{ secret }}`, `%s`, `{}`, `{0}`, `$VAR`, `<token>`, `env:NAME`: filled in elsewhere. */
+const TEMPLATE = /\$\{|\$\(|\{\{|%\(|%[sd]|\{\w*\}|^\$[A-Za-z_]|^<.*>$|^env:/i;
 /** UUIDs and GUIDs (`{...}`) name things: app ids, WiX upgrade codes, Windows account names. */
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const VERSION = /^v?\d+(?:\.\d+)+/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 const FILE_NAME = /\.(?:toml|json|ya?ml|pem|key|crt|cer|der|p12|txt|env|gpg|asc)$/i;
-/** Words joined by separators, each maybe ending in a few digits: `password-hash`, `GITHUB_TOKEN`, `v2_api`. */
-const IDENTIFIER = /^(?:[A-Za-z]+[0-9]{0,4}|[0-9]+)(?:[-_.:/](?:[A-Za-z]+[0-9]{0,4}|[0-9]+))*$/;
+/** Words joined by separators, each maybe ending in a few digits: `password-hash`, `GITHUB_TOKEN`, `_PrivateKey`. */
+const IDENTIFIER = /^_*(?:[A-Za-z]+[0-9]{0,4}|[0-9]+)(?:[-_.:/](?:[A-Za-z]+[0-9]{0,4}|[0-9]+))*$/;
 const HEX = /^[0-9a-f]+$/i;
 /** Checksums are published on purpose: `sha256:...`, `sha512-...`. */
 const DIGEST_PREFIX = /^(?:sha(?:1|224|256|384|512)|md5|blake[23]b?)[:-]/i;
@@ -57,7 +57,8 @@ function entropyThreshold(value: string): number {
 export function looksLikeSecretValue(raw: string): boolean {
   const value = stripAuthScheme(raw.trim());
   if (value.length < MIN_SECRET_LENGTH || value.length > MAX_SECRET_LENGTH) return false;
-  if (/\s/.test(value)) return false; // prose, not a credential
+  // Prose or translated text, not a credential: tokens and keys are printable ASCII.
+  if (/[^\x21-\x7e]/.test(value)) return false;
   if (value.includes("://") || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value)) return false; // URL or path
   if (isPlaceholder(value)) return false;
   if (UUID.test(value) || VERSION.test(value) || EMAIL.test(value)) return false;

@@ -191,6 +191,17 @@ describe("scanSecrets: forms of a secret", () => {
     assert.deepEqual(rulesAndLines(scanSecrets(text, { file: "notes.txt" })), [["private-key", 2]]);
   });
 
+  it("finds a key after a bare PEM marker in the same file", () => {
+    const text = [
+      `const MARKER: &[u8] = b"${BEGIN("")}";`, // 1: how parsers spell the marker
+      "#[test]", // 2
+      "fn parses() {", // 3
+      `    let pem = "${BEGIN("EC ")}\n${KEY_LINE_1}\n${END("EC ")}\n";`, // 4
+      "}", // 5
+    ].join("\n");
+    assert.deepEqual(rulesAndLines(scanSecrets(text, { file: "src/pem.rs" })), [["private-key", 4]]);
+  });
+
   it("finds secrets under dotted keys and in inline tables", () => {
     const text = `[package.metadata]\nregistry.auth.token = "${GENERIC}"\nupload = { url = "https://x", password = "${GENERIC}" }\n`;
     assert.deepEqual(rulesAndLines(scanSecrets(text, { file: "Cargo.toml" })), [
@@ -315,6 +326,11 @@ password-hash = { version = "0.5", optional = true, git = "https://github.com/Ru
       `let placeholder = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";`,
       `// see https://docs.rs/url and "ftp://user:pass@ftp.example.net/"`,
       `let url = format!("https://{}:{}@{}", user, password, host);`,
+      `// new URL("https://a:b@測試?abc#foo")`,
+      `def sign(private_key: "_EllipticCurvePrivateKey", data: bytes):`,
+      "    key_password=self.key_password,",
+      "    auth=ensure_type(auth),",
+      `"message_token_0": "分析器预期在此处找到与“{0}”标记匹配的“{1}”。",`,
     ].join("\n");
     assert.deepEqual(scanSecrets(text, { file: "src/lib.rs" }), []);
   });

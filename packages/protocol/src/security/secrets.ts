@@ -33,9 +33,13 @@ export const SecretRule = {
  */
 const QUOTED_ASSIGNMENT =
   /(?<![\w.$-])(?<key>[A-Za-z_][\w.-]*)["']?[ \t]*(?::[ \t]*&?(?:'static[ \t]+)?(?:str|String)[ \t]*)?(?:=>|:=|=|:)[ \t]*(?:r#*|b)?(?<quote>["'`])(?<value>[^"'`\r\n\\]{8,512})\k<quote>/g;
-/** `API_KEY=value` on a line of its own (.env files, shell), unquoted; never in TOML. */
+/**
+ * `API_KEY=value` on a line of its own (.env files, shell), unquoted; never in TOML. The value
+ * takes only characters tokens are made of, so keyword arguments in code (`auth=f(x),`) and
+ * query strings do not read as assignments.
+ */
 const ENV_ASSIGNMENT =
-  /^[ \t]*(?:export[ \t]+)?(?<key>[A-Za-z_][A-Za-z0-9_]*)=(?<value>[^\s"'`#;]{8,512})[ \t]*$/gm;
+  /^[ \t]*(?:export[ \t]+)?(?<key>[A-Za-z_][A-Za-z0-9_]*)=(?<value>[A-Za-z0-9+/=_.~:@%-]{8,512})[ \t]*$/gm;
 /** A TOML table header, `[a.b]` or `[[a.b]]`, gives the keys below it context. */
 const TABLE_HEADER = /^[ \t]*\[\[?[ \t]*(?<path>[A-Za-z0-9_"'. -]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$/gm;
 /** Credentials for local and documentation hosts are examples, not leaks. */
@@ -132,6 +136,8 @@ function scanUrlCredentials(text: string): RawFinding[] {
     if (/[{}$%<>*]/.test(user + password) || password === user) continue; // a template
     // A URL someone really uses percent-encodes its userinfo; raw non-ASCII is a parser test.
     if (/[^\x21-\x7e]/.test(password)) continue;
+    // `a:b@`, `u:pw@`: too short to be anyone's password, and spec examples are full of them.
+    if (password.length < 4) continue;
     if (PLACEHOLDER_PASSWORD.test(password) || isPlaceholder(password) || EXAMPLE_HOST.test(host)) continue;
     const offset = m.index + scheme.length + user.length + 1;
     found.push({
