@@ -4,10 +4,11 @@
  * The name rules live in @wharf/protocol's names module; this file decides what to write
  * and writes it.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { checkNewPackageName, validateRegistryName, WharfError } from "@wharf/protocol";
 import type { Shell } from "../util/shell.js";
+import { appendFile, createDirAll, writeFile } from "./new-fs.js";
 import { rustDebugString, rustFileName, rustJoin, rustPathEq } from "./new-paths.js";
 import {
   BIN_TEMPLATE,
@@ -146,16 +147,16 @@ function mk(request: NewRequest, opts: MkOptions): { vcs: VersionControl; files:
 
   if (vcs === "git") {
     if (!existsSync(join(path, ".git"))) {
-      mkdirSync(path, { recursive: true });
+      createDirAll(path);
       gitInit(path, request.cwd, env);
     }
   } else {
     // hg/pijul/fossil are only ever detected (their directory exists), never initialised.
-    mkdirSync(path, { recursive: true });
+    createDirAll(path);
   }
 
   if (vcs !== "none") {
-    if (vcs === "fossil") mkdirSync(join(path, ".fossil-settings"), { recursive: true });
+    if (vcs === "fossil") createDirAll(join(path, ".fossil-settings"));
     for (const relative of ignoreFilePaths(vcs)) {
       const file = join(path, relative);
       let existing: string | undefined;
@@ -164,12 +165,12 @@ function mk(request: NewRequest, opts: MkOptions): { vcs: VersionControl; files:
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       }
-      appendFileSync(file, ignoreFileAddition(vcs, existing));
+      appendFile(file, ignoreFileAddition(vcs, existing));
       files.push(relative);
     }
   }
 
-  writeFileSync(
+  writeFile(
     join(path, "Cargo.toml"),
     renderManifest({
       name: opts.name,
@@ -183,9 +184,9 @@ function mk(request: NewRequest, opts: MkOptions): { vcs: VersionControl; files:
   for (const source of opts.sourceFiles) {
     const file = join(path, source.relativePath);
     if (isFile(file)) continue;
-    mkdirSync(dirname(file), { recursive: true });
+    createDirAll(dirname(file));
     // The templates are already rustfmt-clean, so cargo's rustfmt pass would not change them.
-    writeFileSync(file, source.bin ? BIN_TEMPLATE : LIB_TEMPLATE);
+    writeFile(file, source.bin ? BIN_TEMPLATE : LIB_TEMPLATE);
     files.push(source.relativePath);
   }
 
