@@ -262,6 +262,14 @@ function partialComparatorRejectsPrerelease(req: VersionReq, version: Version): 
 }
 
 describe("agreement with npm's semver.satisfies", () => {
+  it("diverges on the documented case", () => {
+    const req = parseRequirement(">=1.0.0-alpha, <=1");
+    const version = parseVersion("1.0.0-beta");
+    assert.equal(partialComparatorRejectsPrerelease(req, version), true);
+    assert.equal(matches(req, version), false);
+    assert.equal(npmSemver.satisfies("1.0.0-beta", ">=1.0.0-alpha <=1"), true);
+  });
+
   it(`matches exactly when npm does, over ${NPM_AGREEMENT_RUNS} random cases`, (t) => {
     let matched = 0;
     let divergent = 0;
@@ -295,7 +303,6 @@ describe("agreement with npm's semver.satisfies", () => {
     );
     // the generator is only useful if a fair share of cases match
     assert.ok(matched > NPM_AGREEMENT_RUNS / 10, `only ${matched} matches`);
-    assert.ok(divergent > 0, "the known divergence never came up; is the generator still covering it?");
   });
 });
 
