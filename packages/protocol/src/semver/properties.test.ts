@@ -16,7 +16,7 @@ import { formatVersion, U64_MAX, type Version } from "./version.js";
 import { type Comparator, type Op, type VersionReq, versionToReq } from "./version-req.js";
 
 /** How many random requirement/version pairs the npm agreement check runs. */
-export const NPM_AGREEMENT_RUNS = 100_000;
+const NPM_AGREEMENT_RUNS = 100_000;
 const RUNS = 20_000;
 
 // ---- arbitraries over the full syntax ---------------------------------------------------
