@@ -1,5 +1,8 @@
 /**
  * @wharf/test-support: helpers for tests: temp dirs with their own homes, running the
- * built wharf CLI and the real cargo, comparing their outputs. Used only by tests.
+ * built wharf CLI and the real cargo, writing fixture projects. Used only by tests, which
+ * also live here when they exercise the built CLI end to end against real cargo.
  */
+export * from "./project.js";
 export * from "./run.js";
+export * from "./run-async.js";

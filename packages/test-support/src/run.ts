@@ -48,6 +48,8 @@ export function makeTempHome(prefix = "wharf-test-"): Sandbox {
   if (process.env.RUSTUP_HOME) env.RUSTUP_HOME = process.env.RUSTUP_HOME;
   else if (process.env.HOME) env.RUSTUP_HOME = join(process.env.HOME, ".rustup");
   if (process.env.RUSTUP_TOOLCHAIN) env.RUSTUP_TOOLCHAIN = process.env.RUSTUP_TOOLCHAIN;
+  // crates may carry rust-toolchain files; never let rustup try to download a toolchain
+  env.RUSTUP_AUTO_INSTALL = "0";
   return {
     root,
     cargoHome,

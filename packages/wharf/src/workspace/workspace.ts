@@ -326,9 +326,8 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
       }
       defaults.push(manifest);
     }
-  } else if (root.kind === "virtual" && rootManifest === current) {
-    defaults.push(...members);
-  } else if (root.kind === "virtual") {
+  } else if (currentPkg.kind === "virtual") {
+    // only a virtual *current* manifest defaults to every member; from a member, just it
     defaults.push(...members);
   } else {
     defaults.push(current);
