@@ -57,10 +57,8 @@ export function renderError(error: unknown, style: Styler = plainStyler): string
     lines.push(`${style.error("error")}${style.bold(":")} internal error: ${describe(error)}`);
   }
   const causes = causeChain(error);
-  if (causes.length > 0) {
-    lines.push("", "Caused by:");
-    for (const cause of causes) lines.push(indent(describe(cause), "  "));
-  }
+  // cargo gives every link of the chain its own `Caused by:` block
+  for (const cause of causes) lines.push("", "Caused by:", indent(describe(cause), "  "));
   if (isWharfError(error)) {
     for (const note of error.notes) lines.push(`${style.note("note")}: ${note}`);
     if (error.hint) lines.push(`${style.help("help")}: ${error.hint}`);
