@@ -31,7 +31,7 @@ export function describeValue(value: TomlValue): string {
 }
 
 export function formatKeyPath(path: readonly string[]): string {
-  return path.map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join(".");
+  return path.map((p) => (/^[A-Za-z0-9_-]+(\[\d+\])?$/.test(p) ? p : JSON.stringify(p))).join(".");
 }
 
 export class TableReader {
