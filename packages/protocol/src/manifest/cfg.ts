@@ -73,7 +73,7 @@ function cfgError(whole: string, message: string): WharfError {
 function parseExpr(tokens: Token[], pos: { i: number }, whole: string, depth: number): CfgExpr {
   if (depth > 32) throw cfgError(whole, "cfg expression nests too deeply");
   const tok = tokens[pos.i];
-  if (!tok || tok.t !== "ident") throw cfgError(whole, "expected identifier");
+  if (tok?.t !== "ident") throw cfgError(whole, "expected identifier");
   pos.i++;
   const name = tok.v;
   const next = tokens[pos.i];
@@ -96,7 +96,7 @@ function parseExpr(tokens: Token[], pos: { i: number }, whole: string, depth: nu
   if (next?.t === "equals") {
     pos.i++;
     const value = tokens[pos.i];
-    if (!value || value.t !== "string") throw cfgError(whole, "expected a string after `=`");
+    if (value?.t !== "string") throw cfgError(whole, "expected a string after `=`");
     pos.i++;
     return { kind: "key-pair", key: name, value: value.v };
   }

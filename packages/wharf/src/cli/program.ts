@@ -57,7 +57,13 @@ export function buildProgram(run: RunOptions, onContext: (ctx: CliContext) => vo
       Z?: string[];
     };
     const verbosity: Verbosity = o.quiet ? "quiet" : o.verbose ? "verbose" : "normal";
-    const shell = new Shell({ stdout: run.stdout, stderr: run.stderr, color: o.color, verbosity, env: run.env });
+    const shell = new Shell({
+      stdout: run.stdout,
+      stderr: run.stderr,
+      color: o.color,
+      verbosity,
+      env: run.env,
+    });
     const globals: GlobalOptions = {
       config: o.config ?? [],
       offline: Boolean(o.offline || o.frozen),

@@ -49,7 +49,8 @@ export class Shell {
     const env = options.env ?? {};
     const choice = options.color ?? (env.CARGO_TERM_COLOR as ColorChoice | undefined) ?? "auto";
     this.colorOn =
-      choice === "always" || (choice === "auto" && Boolean(options.stderr.isTTY) && env.NO_COLOR === undefined);
+      choice === "always" ||
+      (choice === "auto" && Boolean(options.stderr.isTTY) && env.NO_COLOR === undefined);
     this.styler = makeStyler(this.colorOn);
   }
 
@@ -71,7 +72,8 @@ export class Shell {
   warn(diagnostic: Diagnostic | string): void {
     this.warnings++;
     if (this.verbosity === "quiet") return;
-    const d: Diagnostic = typeof diagnostic === "string" ? { level: "warning", message: diagnostic } : diagnostic;
+    const d: Diagnostic =
+      typeof diagnostic === "string" ? { level: "warning", message: diagnostic } : diagnostic;
     this.stderr.write(`${renderDiagnostic(d, this.styler)}\n`);
   }
 

@@ -3,8 +3,8 @@
  * program; keep this list sorted.
  */
 import type { Command } from "@commander-js/extra-typings";
-import { registerInit, registerNew } from "./new.js";
 import { registerMetadata } from "./metadata.js";
+import { registerInit, registerNew } from "./new.js";
 
 export type RegisterCommand = (program: Command) => void;
 
