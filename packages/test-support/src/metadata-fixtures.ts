@@ -388,6 +388,30 @@ publish = false
     },
   },
   {
+    name: "config-target-dir-and-registries",
+    cwd: "ws/app",
+    files: {
+      ".cargo/config.toml": `[build]\ntarget-dir = "shared-target"\n[registries.corp]\nindex = "sparse+https://corp.example.com/index/"\n[registries.gitreg]\nindex = "https://git.example.com/index"\n`,
+      "ws/app/Cargo.toml": `[package]
+name = "app"
+version = "0.1.0"
+edition = "2021"
+[dependencies]
+internal = { version = "1", registry = "corp" }
+old = { version = "0.3", registry = "gitreg" }
+`,
+      "ws/app/src/main.rs": main,
+    },
+  },
+  {
+    name: "config-from-command-line",
+    args: ["--config", 'build.target-dir="cli-target"', "--config", 'build.build-dir="{workspace-root}/intermediate"'],
+    files: {
+      "Cargo.toml": `[package]\nname = "cli"\nversion = "0.1.0"\nedition = "2021"\n`,
+      "src/lib.rs": lib,
+    },
+  },
+  {
     name: "implicit-features-2018",
     files: {
       "Cargo.toml": `[package]

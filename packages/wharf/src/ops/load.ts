@@ -1,0 +1,54 @@
+/**
+ * The first steps every workspace command shares: read cargo's configuration for the
+ * current directory, then load the workspace with it, printing the warnings of both once.
+ */
+import { normalizePath, WharfError } from "@wharf/protocol";
+import { cargoHome } from "../cli/homes.js";
+import type { CliContext } from "../cli/context.js";
+import { type LoadedCargoConfig, loadCargoConfig } from "../config/index.js";
+import { loadWorkspace, type Workspace } from "../workspace/index.js";
+
+export function loadConfigFor(ctx: CliContext): LoadedCargoConfig {
+  const loaded = loadCargoConfig({
+    cwd: ctx.cwd,
+    cargoHome: cargoHome(ctx.env, ctx.cwd),
+    env: ctx.env,
+    cliConfig: ctx.globals.config,
+  });
+  for (const w of loaded.warnings) ctx.shell.warn(w);
+  return loaded;
+}
+
+export function loadWorkspaceFor(ctx: CliContext, config: LoadedCargoConfig, manifestPath: string | undefined): Workspace {
+  const ws = loadWorkspace({
+    cwd: ctx.cwd,
+    manifestPath,
+    cargoHome: cargoHome(ctx.env, ctx.cwd),
+    registryIndex: (name) => {
+      const index = config.config.registries.get(name)?.index?.value;
+      if (index !== undefined) return index;
+      throw new WharfError({
+        code: "CONFIG_REGISTRY_UNKNOWN",
+        message: `registry index was not found in any configuration: \`${name}\``,
+        hint: `add \`[registries.${name}] index = "..."\` to .cargo/config.toml or set CARGO_REGISTRIES_${name.toUpperCase().replace(/-/g, "_")}_INDEX`,
+      });
+    },
+  });
+  for (const d of ws.diagnostics) ctx.shell.warn(d);
+  return ws;
+}
+
+/** target/ for the workspace: CARGO_TARGET_DIR, `build.target-dir`, else `<root>/target`. */
+export function targetDirOf(ws: Workspace, config: LoadedCargoConfig): string {
+  return normalizePath(config.config.build.targetDir?.resolved ?? `${ws.rootDir}/target`);
+}
+
+/** `build.build-dir` (intermediate artifacts), defaulting to the target dir. */
+export function buildDirOf(ws: Workspace, config: LoadedCargoConfig, targetDir: string): string {
+  const p = config.reader.getPath("build.build-dir");
+  if (!p) return targetDir;
+  if (p.raw.includes("{")) {
+    return normalizePath(p.raw.replace(/\{workspace-root\}/g, ws.rootDir));
+  }
+  return normalizePath(p.resolved);
+}
