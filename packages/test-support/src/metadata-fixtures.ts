@@ -405,7 +405,12 @@ old = { version = "0.3", registry = "gitreg" }
   },
   {
     name: "config-from-command-line",
-    args: ["--config", 'build.target-dir="cli-target"', "--config", 'build.build-dir="{workspace-root}/intermediate"'],
+    args: [
+      "--config",
+      'build.target-dir="cli-target"',
+      "--config",
+      'build.build-dir="{workspace-root}/intermediate"',
+    ],
     files: {
       "Cargo.toml": `[package]\nname = "cli"\nversion = "0.1.0"\nedition = "2021"\n`,
       "src/lib.rs": lib,

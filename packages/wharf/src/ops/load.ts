@@ -3,8 +3,8 @@
  * current directory, then load the workspace with it, printing the warnings of both once.
  */
 import { normalizePath, WharfError } from "@wharf/protocol";
-import { cargoHome } from "../cli/homes.js";
 import type { CliContext } from "../cli/context.js";
+import { cargoHome } from "../cli/homes.js";
 import { type LoadedCargoConfig, loadCargoConfig } from "../config/index.js";
 import { loadWorkspace, type Workspace } from "../workspace/index.js";
 
@@ -19,13 +19,20 @@ export function loadConfigFor(ctx: CliContext): LoadedCargoConfig {
   return loaded;
 }
 
-export function loadWorkspaceFor(ctx: CliContext, config: LoadedCargoConfig, manifestPath: string | undefined): Workspace {
+export function loadWorkspaceFor(
+  ctx: CliContext,
+  config: LoadedCargoConfig,
+  manifestPath: string | undefined,
+): Workspace {
   const ws = loadWorkspace({
     cwd: ctx.cwd,
     manifestPath,
     cargoHome: cargoHome(ctx.env, ctx.cwd),
     registryIndex: (name) => {
-      const index = config.config.registries.get(name)?.index?.value;
+      // the reader applies CARGO_REGISTRIES_<NAME>_INDEX too, for registries no file names
+      const index =
+        config.config.registries.get(name)?.index?.value ??
+        config.reader.getString(["registries", name, "index"])?.value;
       if (index !== undefined) return index;
       throw new WharfError({
         code: "CONFIG_REGISTRY_UNKNOWN",

@@ -1,0 +1,4 @@
+#[test]
+fn greets() {
+    assert!(greeter::greet("x").contains('X'));
+}
