@@ -17,7 +17,8 @@ npm run build --silent
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export WHARF_HOME="$work/wharf-home" CARGO_HOME="$work/cargo-home"
-wharf() { node "$PWD/packages/wharf/dist/cli/main.js" "$@"; }
+repo=$PWD
+wharf() { node "$repo/packages/wharf/dist/cli/main.js" "$@"; }
 
 step "wharf new hello"
 (cd "$work" && wharf new hello && ls -A hello hello/src)
