@@ -728,6 +728,7 @@ export function normalizeManifest(manifest: TomlManifest, options: NormalizeOpti
     customMetadata: pkg.metadata,
     dependencies: deps,
     features,
+    declaredFeatures: new Map(manifest.features ?? []),
     targets,
     resolver,
     profiles: manifest.profile,

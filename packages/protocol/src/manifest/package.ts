@@ -120,6 +120,8 @@ export interface Package {
   dependencies: Dependency[];
   /** feature -> values, including implicit features of optional dependencies, by name */
   features: Map<string, string[]>;
+  /** the `[features]` table as written (what `cargo publish` sends), by name */
+  declaredFeatures: Map<string, string[]>;
   targets: Target[];
   resolver?: string | undefined;
   profiles?: Map<string, TomlProfile> | undefined;
