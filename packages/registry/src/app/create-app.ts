@@ -4,7 +4,12 @@
  * web API (publish, yank, owners, search, tokens) with cargo's error JSON.
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import type { Logger } from "pino";
 import { ApiError, errorBody } from "./api-error.js";
 import { readBody, readJsonBody } from "./read-body.js";
@@ -46,7 +51,12 @@ export function nameFromIndexPath(path: string): string | undefined {
   if (m[1] !== undefined && lower.length !== 1) return undefined;
   if (m[2] !== undefined && lower.length !== 2) return undefined;
   if (m[4] !== undefined && (lower.length !== 3 || lower[0] !== m[3]!.toLowerCase())) return undefined;
-  if (m[7] !== undefined && (lower.length < 4 || lower.slice(0, 2) !== m[5]!.toLowerCase() || lower.slice(2, 4) !== m[6]!.toLowerCase())) {
+  if (
+    m[7] !== undefined &&
+    (lower.length < 4 ||
+      lower.slice(0, 2) !== m[5]!.toLowerCase() ||
+      lower.slice(2, 4) !== m[6]!.toLowerCase())
+  ) {
     return undefined;
   }
   return name;
@@ -61,7 +71,9 @@ export function createRegistryApp(options: CreateAppOptions): FastifyInstance {
     requestIdHeader: false,
     trustProxy: false,
     return503OnClosing: true,
-    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key, minVersion: "TLSv1.2" as const } } : {}),
+    ...(options.https
+      ? { https: { cert: options.https.cert, key: options.https.key, minVersion: "TLSv1.2" as const } }
+      : {}),
   });
   const service = options.service;
 
@@ -109,7 +121,8 @@ export function createRegistryApp(options: CreateAppOptions): FastifyInstance {
     const notModified =
       inm !== undefined
         ? inm.split(",").some((t) => t.trim() === file.etag)
-        : ims !== undefined && Math.floor(file.lastModified.getTime() / 1000) <= Math.floor(Date.parse(ims) / 1000);
+        : ims !== undefined &&
+          Math.floor(file.lastModified.getTime() / 1000) <= Math.floor(Date.parse(ims) / 1000);
     if (notModified) return reply.code(304).send();
     reply.type("text/plain; charset=utf-8");
     return file.body;
@@ -119,7 +132,12 @@ export function createRegistryApp(options: CreateAppOptions): FastifyInstance {
     "/api/v1/crates/:name/:version/download",
     async (request: FastifyRequest<{ Params: { name: string; version: string } }>, reply) => {
       const dl = await service.download(request.params.name, request.params.version, info(request));
-      if (!dl) throw new ApiError(404, "NOT_FOUND", `crate \`${request.params.name}\` version \`${request.params.version}\` does not exist`);
+      if (!dl)
+        throw new ApiError(
+          404,
+          "NOT_FOUND",
+          `crate \`${request.params.name}\` version \`${request.params.version}\` does not exist`,
+        );
       reply.header("content-type", "application/gzip");
       reply.header("content-length", String(dl.size));
       reply.header("cache-control", "public, max-age=31536000, immutable");
@@ -133,22 +151,32 @@ export function createRegistryApp(options: CreateAppOptions): FastifyInstance {
     return service.publish(body, info(request));
   });
 
-  app.delete("/api/v1/crates/:name/:version/yank", async (request: FastifyRequest<{ Params: { name: string; version: string } }>) => {
-    await service.setYanked(request.params.name, request.params.version, true, info(request));
-    return { ok: true };
-  });
-  app.put("/api/v1/crates/:name/:version/unyank", async (request: FastifyRequest<{ Params: { name: string; version: string } }>) => {
-    await service.setYanked(request.params.name, request.params.version, false, info(request));
-    return { ok: true };
-  });
+  app.delete(
+    "/api/v1/crates/:name/:version/yank",
+    async (request: FastifyRequest<{ Params: { name: string; version: string } }>) => {
+      await service.setYanked(request.params.name, request.params.version, true, info(request));
+      return { ok: true };
+    },
+  );
+  app.put(
+    "/api/v1/crates/:name/:version/unyank",
+    async (request: FastifyRequest<{ Params: { name: string; version: string } }>) => {
+      await service.setYanked(request.params.name, request.params.version, false, info(request));
+      return { ok: true };
+    },
+  );
 
   app.get("/api/v1/crates/:name/owners", async (request: FastifyRequest<{ Params: { name: string } }>) =>
     service.listOwners(request.params.name, info(request)),
   );
   const ownersChange = (add: boolean) => async (request: FastifyRequest<{ Params: { name: string } }>) => {
     const body = (await readJsonBody(request.raw, limits.maxJsonBytes)) as { users?: unknown };
-    if (!Array.isArray(body.users) || !body.users.every((u) => typeof u === "string") || body.users.length === 0) {
-      throw new ApiError(400, "BAD_OWNERS", "expected a JSON body like {\"users\": [\"login\"]}");
+    if (
+      !Array.isArray(body.users) ||
+      !body.users.every((u) => typeof u === "string") ||
+      body.users.length === 0
+    ) {
+      throw new ApiError(400, "BAD_OWNERS", 'expected a JSON body like {"users": ["login"]}');
     }
     const msg = await service.changeOwners(request.params.name, body.users as string[], add, info(request));
     return { ok: true, msg };
@@ -156,20 +184,31 @@ export function createRegistryApp(options: CreateAppOptions): FastifyInstance {
   app.put("/api/v1/crates/:name/owners", ownersChange(true));
   app.delete("/api/v1/crates/:name/owners", ownersChange(false));
 
-  app.get("/api/v1/crates", async (request: FastifyRequest<{ Querystring: { q?: string; per_page?: string } }>) => {
-    const perPage = Math.min(Math.max(Number(request.query.per_page ?? 10) || 10, 1), 100);
-    return service.search(String(request.query.q ?? ""), perPage, info(request));
-  });
+  app.get(
+    "/api/v1/crates",
+    async (request: FastifyRequest<{ Querystring: { q?: string; per_page?: string } }>) => {
+      const perPage = Math.min(Math.max(Number(request.query.per_page ?? 10) || 10, 1), 100);
+      return service.search(String(request.query.q ?? ""), perPage, info(request));
+    },
+  );
   app.get("/api/v1/crates/:name", async (request: FastifyRequest<{ Params: { name: string } }>) => {
     const crate = await service.crateInfo(request.params.name, info(request));
     if (!crate) throw new ApiError(404, "NOT_FOUND", `crate \`${request.params.name}\` does not exist`);
     return crate;
   });
-  app.get("/api/v1/crates/:name/:version", async (request: FastifyRequest<{ Params: { name: string; version: string } }>) => {
-    const v = await service.versionInfo(request.params.name, request.params.version, info(request));
-    if (!v) throw new ApiError(404, "NOT_FOUND", `crate \`${request.params.name}\` version \`${request.params.version}\` does not exist`);
-    return v;
-  });
+  app.get(
+    "/api/v1/crates/:name/:version",
+    async (request: FastifyRequest<{ Params: { name: string; version: string } }>) => {
+      const v = await service.versionInfo(request.params.name, request.params.version, info(request));
+      if (!v)
+        throw new ApiError(
+          404,
+          "NOT_FOUND",
+          `crate \`${request.params.name}\` version \`${request.params.version}\` does not exist`,
+        );
+      return v;
+    },
+  );
 
   app.get("/api/v1/me/tokens", async (request) => ({ api_tokens: await service.listTokens(info(request)) }));
   app.put("/api/v1/me/tokens", async (request) => {

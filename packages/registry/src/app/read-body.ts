@@ -11,10 +11,15 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   const declared = req.headers["content-length"];
   if (declared !== undefined) {
     const n = Number(declared);
-    if (!Number.isSafeInteger(n) || n < 0) throw new ApiError(400, "BAD_LENGTH", "invalid Content-Length header");
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new ApiError(400, "BAD_LENGTH", "invalid Content-Length header");
     if (n > limit) {
       req.resume();
-      throw new ApiError(413, "BODY_TOO_LARGE", `request body of ${n} bytes is larger than the ${limit} bytes allowed`);
+      throw new ApiError(
+        413,
+        "BODY_TOO_LARGE",
+        `request body of ${n} bytes is larger than the ${limit} bytes allowed`,
+      );
     }
   }
   const chunks: Buffer[] = [];

@@ -60,7 +60,8 @@ function configError(message: string, hint?: string): WharfError {
 
 function positive(value: number | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || value <= 0) throw configError(`${what} must be a positive integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw configError(`${what} must be a positive integer, got ${value}`);
   return value;
 }
 
@@ -97,7 +98,10 @@ export function parseRegistryConfigFile(text: string, file: string): RegistrySet
   }
   r.finish();
   if (ctx.unused.length > 0) {
-    throw configError(`unknown keys in ${file}: ${ctx.unused.join(", ")}`, "see docs/registry-config.md for the keys");
+    throw configError(
+      `unknown keys in ${file}: ${ctx.unused.join(", ")}`,
+      "see docs/registry-config.md for the keys",
+    );
   }
   // relative paths in the file are relative to the file
   const base = resolve(file, "..");
@@ -113,7 +117,11 @@ export function readRegistryConfigFile(path: string): RegistrySettings {
   try {
     text = readFileSync(path, "utf8");
   } catch (cause) {
-    throw new WharfError({ code: "REGISTRY_CONFIG", message: `failed to read registry config file \`${path}\``, cause });
+    throw new WharfError({
+      code: "REGISTRY_CONFIG",
+      message: `failed to read registry config file \`${path}\``,
+      cause,
+    });
   }
   return parseRegistryConfigFile(text, path);
 }
@@ -143,7 +151,11 @@ export function registrySettingsFromEnv(env: Readonly<Record<string, string | un
   if (v("TLS_KEY")) s.tlsKey = v("TLS_KEY");
   if (v("AUTH_REQUIRED")) s.authRequired = envBool(v("AUTH_REQUIRED")!, "WHARF_REGISTRY_AUTH_REQUIRED");
   if (v("MAX_CRATE_BYTES")) s.maxCrateBytes = envInt(v("MAX_CRATE_BYTES")!, "WHARF_REGISTRY_MAX_CRATE_BYTES");
-  if (v("ALLOWED_REGISTRIES")) s.allowedRegistries = v("ALLOWED_REGISTRIES")!.split(",").map((x) => x.trim()).filter(Boolean);
+  if (v("ALLOWED_REGISTRIES"))
+    s.allowedRegistries = v("ALLOWED_REGISTRIES")!
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean);
   if (v("LOG_LEVEL")) s.logLevel = v("LOG_LEVEL") as RegistryConfig["logLevel"];
   return s;
 }
@@ -151,7 +163,10 @@ export function registrySettingsFromEnv(env: Readonly<Record<string, string | un
 /** Merges sources (later wins) and validates the result. */
 export function resolveRegistryConfig(sources: readonly RegistrySettings[], cwd: string): RegistryConfig {
   const merged: RegistrySettings = {};
-  const rate = { newCrate: { ...REGISTRY_DEFAULTS.rateLimits.newCrate }, newVersion: { ...REGISTRY_DEFAULTS.rateLimits.newVersion } };
+  const rate = {
+    newCrate: { ...REGISTRY_DEFAULTS.rateLimits.newCrate },
+    newVersion: { ...REGISTRY_DEFAULTS.rateLimits.newVersion },
+  };
   for (const s of sources) {
     for (const [k, v] of Object.entries(s)) {
       if (v === undefined || k === "rateLimits") continue;
@@ -161,13 +176,20 @@ export function resolveRegistryConfig(sources: readonly RegistrySettings[], cwd:
     if (s.rateLimits?.newVersion) Object.assign(rate.newVersion, stripUndefined(s.rateLimits.newVersion));
   }
   if (merged.dataDir === undefined) {
-    throw configError("the registry needs a data directory", "pass --data DIR, set WHARF_REGISTRY_DATA_DIR or `data-dir` in the config file");
+    throw configError(
+      "the registry needs a data directory",
+      "pass --data DIR, set WHARF_REGISTRY_DATA_DIR or `data-dir` in the config file",
+    );
   }
   const host = merged.host ?? REGISTRY_DEFAULTS.host;
   const port = merged.port ?? REGISTRY_DEFAULTS.port;
-  if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw configError(`port must be 0-65535, got ${port}`);
+  if (!Number.isSafeInteger(port) || port < 0 || port > 65535)
+    throw configError(`port must be 0-65535, got ${port}`);
   if ((merged.tlsCert === undefined) !== (merged.tlsKey === undefined)) {
-    throw configError("--tls-cert and --tls-key go together", "give both, or neither for a plain-HTTP loopback registry");
+    throw configError(
+      "--tls-cert and --tls-key go together",
+      "give both, or neither for a plain-HTTP loopback registry",
+    );
   }
   const loopback = host === "127.0.0.1" || host === "::1" || host === "localhost";
   if (merged.tlsCert === undefined && !loopback) {
@@ -187,7 +209,10 @@ export function resolveRegistryConfig(sources: readonly RegistrySettings[], cwd:
     tlsKey: merged.tlsKey ? resolve(cwd, merged.tlsKey) : undefined,
     host,
     port,
-    publicUrl: (merged.publicUrl ?? `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/+$/, ""),
+    publicUrl: (merged.publicUrl ?? `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(
+      /\/+$/,
+      "",
+    ),
     logLevel,
     rateLimits: rate,
   };
