@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t pkgs < <(grep -v '^#' corpus-packages.txt | sed '/^\s*$/d')
-pkgs+=(bubblewrap)
+pkgs+=(bubblewrap openssl nginx wrk)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,3 +6,4 @@
 export * from "./project.js";
 export * from "./run.js";
 export * from "./run-async.js";
+export * from "./tls.js";
