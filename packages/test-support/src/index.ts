@@ -3,6 +3,8 @@
  * built wharf CLI and the real cargo, writing fixture projects. Used only by tests, which
  * also live here when they exercise the built CLI end to end against real cargo.
  */
+
+export * from "./cargo-client.js";
 export * from "./project.js";
 export * from "./run.js";
 export * from "./run-async.js";
