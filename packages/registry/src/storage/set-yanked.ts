@@ -1,0 +1,54 @@
+/**
+ * Yank and unyank: the only change a published version ever sees. The flag, the index
+ * counter and the audit entry change together.
+ */
+import { canonicalCrateName } from "@wharf/protocol";
+import { appendAudit } from "./audit-log.js";
+import type { SetYankedInput } from "./registry-store.js";
+import { storageError } from "./storage-error.js";
+import { inTransaction, isoNow, type StoreContext } from "./store-context.js";
+
+export async function setYanked(ctx: StoreContext, input: SetYankedInput): Promise<{ changed: boolean }> {
+  return inTransaction(ctx, async (trx) => {
+    const row = await trx.db
+      .selectFrom("versions")
+      .innerJoin("crates", "crates.id", "versions.crate_id")
+      .select([
+        "versions.id",
+        "versions.yanked",
+        "crates.id as crate_id",
+        "crates.name",
+        "crates.index_version",
+      ])
+      .where("crates.canonical_name", "=", canonicalCrateName(input.crateName))
+      .where("versions.num", "=", input.version)
+      .executeTakeFirst();
+    if (row === undefined) {
+      throw storageError({
+        code: "REGISTRY_VERSION_NOT_FOUND",
+        message: `crate \`${input.crateName}\` does not have a version \`${input.version}\``,
+      });
+    }
+    // Repeating a yank is a success that changes nothing, as on crates.io.
+    if ((row.yanked !== 0) === input.yanked) return { changed: false };
+    const now = isoNow(trx);
+    await trx.db
+      .updateTable("versions")
+      .set({ yanked: input.yanked ? 1 : 0 })
+      .where("id", "=", row.id)
+      .execute();
+    await trx.db
+      .updateTable("crates")
+      .set({ index_version: row.index_version + 1, index_updated_at: now, updated_at: now })
+      .where("id", "=", row.crate_id)
+      .execute();
+    await appendAudit(trx, {
+      actor: input.actor,
+      action: input.yanked ? "yank" : "unyank",
+      crateName: row.name,
+      version: input.version,
+      remoteAddr: input.remoteAddr,
+    });
+    return { changed: true };
+  });
+}
