@@ -8,4 +8,5 @@ export * from "./cargo-client.js";
 export * from "./project.js";
 export * from "./run.js";
 export * from "./run-async.js";
+export * from "./static-server.js";
 export * from "./tls.js";
