@@ -1,0 +1,6 @@
+/** The checksum the index `cksum` field and Cargo.lock record for a .crate: lowercase hex SHA-256. */
+import { createHash } from "node:crypto";
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
