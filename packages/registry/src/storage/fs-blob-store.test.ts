@@ -96,7 +96,7 @@ describe("FsBlobStore", () => {
     const listed: string[] = [];
     for await (const blob of blobs.list()) listed.push(blob.hash);
     assert.deepEqual(listed.sort(), hashes);
-    // The temp file's mtime is the real time: far in the future of this clock, so young.
+    // The temp file was written with the real time: in the future of this clock, so young.
     assert.equal(await blobs.removeStaleTempFiles({ now: clock, minAgeMs: 60_000 }), 0);
     assert.equal(
       await blobs.removeStaleTempFiles({ now: () => new Date(Date.now() + 120_000), minAgeMs: 60_000 }),

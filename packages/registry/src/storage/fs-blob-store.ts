@@ -66,6 +66,8 @@ export class FsBlobStore implements BlobStore {
     const handle = await open(temp, "wx", 0o600);
     try {
       await handle.writeFile(bytes);
+      // Stamped with the store's clock, the one orphan sweeps compare against.
+      await handle.utimes(now, now);
       await handle.sync();
     } catch (error) {
       await handle.close();
