@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isWharfError, readCrateArchive } from "@wharf/protocol";
-import { HOSTILE_CRATE_NAME, HOSTILE_CRATE_VERSION, HOSTILE_CRATES, rawTar, rawTarEntry, gzipBytes } from "./hostile-crates.js";
+import {
+  gzipBytes,
+  HOSTILE_CRATE_NAME,
+  HOSTILE_CRATE_VERSION,
+  HOSTILE_CRATES,
+  rawTar,
+  rawTarEntry,
+} from "./hostile-crates.js";
 
 describe("hostile .crate files", () => {
   test("the list covers every threat in the security model", () => {

@@ -161,7 +161,8 @@ function entryCountBomb(): Uint8Array {
 
 function build(): HostileCrate[] {
   const list: HostileCrate[] = [];
-  const add = (name: string, bytes: Uint8Array, expectedCode: string) => list.push({ name, bytes, expectedCode });
+  const add = (name: string, bytes: Uint8Array, expectedCode: string) =>
+    list.push({ name, bytes, expectedCode });
   const file = (path: string | Uint8Array, extra: Partial<RawTarEntry> = {}) =>
     rawTarEntry({ path, data: "x", ...extra });
 
@@ -187,10 +188,22 @@ function build(): HostileCrate[] {
     crateWith(rawTarEntry({ path: `${ROOT}/sparse`, type: "S" })),
     "CRATE_ARCHIVE_UNSUPPORTED_ENTRY_TYPE",
   );
-  add("duplicate path", crateWith(file(`${ROOT}/src/lib.rs`), file(`${ROOT}/src/lib.rs`)), "CRATE_ARCHIVE_DUPLICATE_PATH");
+  add(
+    "duplicate path",
+    crateWith(file(`${ROOT}/src/lib.rs`), file(`${ROOT}/src/lib.rs`)),
+    "CRATE_ARCHIVE_DUPLICATE_PATH",
+  );
   add("duplicate Cargo.toml", crateWith(manifestEntry()), "CRATE_ARCHIVE_DUPLICATE_PATH");
-  add("case-only collision", crateWith(file(`${ROOT}/README`), file(`${ROOT}/readme`)), "CRATE_ARCHIVE_CASE_COLLISION");
-  add("file and directory", crateWith(file(`${ROOT}/src`), file(`${ROOT}/src/lib.rs`)), "CRATE_ARCHIVE_PATH_CONFLICT");
+  add(
+    "case-only collision",
+    crateWith(file(`${ROOT}/README`), file(`${ROOT}/readme`)),
+    "CRATE_ARCHIVE_CASE_COLLISION",
+  );
+  add(
+    "file and directory",
+    crateWith(file(`${ROOT}/src`), file(`${ROOT}/src/lib.rs`)),
+    "CRATE_ARCHIVE_PATH_CONFLICT",
+  );
   add(
     "non-UTF-8 name",
     crateWith(file(concatBytes([enc.encode(`${ROOT}/`), new Uint8Array([0xff, 0xfe, 0x2e, 0x72, 0x73])]))),
@@ -198,8 +211,16 @@ function build(): HostileCrate[] {
   );
   add("wrong prefix", crateWith(file("other-0.1.0/src/lib.rs")), "CRATE_ARCHIVE_PATH_PREFIX");
   add("no prefix", crateWith(file("lib.rs")), "CRATE_ARCHIVE_PATH_PREFIX");
-  add("missing Cargo.toml", gzipBytes(rawTar([file(`${ROOT}/src/lib.rs`)])), "CRATE_ARCHIVE_MISSING_MANIFEST");
-  add("Cargo.toml only in a subdirectory", gzipBytes(rawTar([file(`${ROOT}/sub/Cargo.toml`)])), "CRATE_ARCHIVE_MISSING_MANIFEST");
+  add(
+    "missing Cargo.toml",
+    gzipBytes(rawTar([file(`${ROOT}/src/lib.rs`)])),
+    "CRATE_ARCHIVE_MISSING_MANIFEST",
+  );
+  add(
+    "Cargo.toml only in a subdirectory",
+    gzipBytes(rawTar([file(`${ROOT}/sub/Cargo.toml`)])),
+    "CRATE_ARCHIVE_MISSING_MANIFEST",
+  );
   add("entry count bomb", entryCountBomb(), "CRATE_ARCHIVE_TOO_MANY_ENTRIES");
   add("gzip bomb", gzipBomb(), "CRATE_ARCHIVE_RATIO");
   add(
@@ -209,7 +230,9 @@ function build(): HostileCrate[] {
   );
   add(
     "lying size field (longer than the data)",
-    gzipBytes(concatBytes([manifestEntry(), rawTarEntry({ path: `${ROOT}/short`, data: "x", size: 100_000 })])),
+    gzipBytes(
+      concatBytes([manifestEntry(), rawTarEntry({ path: `${ROOT}/short`, data: "x", size: 100_000 })]),
+    ),
     "CRATE_ARCHIVE_TRUNCATED",
   );
   {
@@ -221,15 +244,35 @@ function build(): HostileCrate[] {
     const flipped = gz.slice();
     flipped[flipped.length - 6] = flipped[flipped.length - 6]! ^ 0xff;
     add("gzip CRC mismatch", flipped, "CRATE_ARCHIVE_GZIP_CRC");
-    add("data after the gzip stream", concatBytes([gz, enc.encode("extra")]), "CRATE_ARCHIVE_GZIP_TRAILING_DATA");
-    add("second gzip member", concatBytes([gz, gzipBytes(rawTar([file(`${ROOT}/hidden.rs`)]))]), "CRATE_ARCHIVE_GZIP_TRAILING_DATA");
-    add("trailing garbage after the tar", gzipBytes(concatBytes([tar, file(`${ROOT}/hidden.rs`)])), "CRATE_ARCHIVE_TRAILING_GARBAGE");
+    add(
+      "data after the gzip stream",
+      concatBytes([gz, enc.encode("extra")]),
+      "CRATE_ARCHIVE_GZIP_TRAILING_DATA",
+    );
+    add(
+      "second gzip member",
+      concatBytes([gz, gzipBytes(rawTar([file(`${ROOT}/hidden.rs`)]))]),
+      "CRATE_ARCHIVE_GZIP_TRAILING_DATA",
+    );
+    add(
+      "trailing garbage after the tar",
+      gzipBytes(concatBytes([tar, file(`${ROOT}/hidden.rs`)])),
+      "CRATE_ARCHIVE_TRAILING_GARBAGE",
+    );
   }
   add("not gzip", rawTar([manifestEntry()]), "CRATE_ARCHIVE_GZIP_INVALID");
-  add("bad header checksum", crateWith(file(`${ROOT}/src/lib.rs`, { badChecksum: true })), "CRATE_ARCHIVE_HEADER_CHECKSUM");
+  add(
+    "bad header checksum",
+    crateWith(file(`${ROOT}/src/lib.rs`, { badChecksum: true })),
+    "CRATE_ARCHIVE_HEADER_CHECKSUM",
+  );
   add("setuid file", crateWith(file(`${ROOT}/suid`, { mode: 0o4755 })), "CRATE_ARCHIVE_SPECIAL_MODE");
   add("setgid file", crateWith(file(`${ROOT}/sgid`, { mode: 0o2755 })), "CRATE_ARCHIVE_SPECIAL_MODE");
-  add("sticky directory", crateWith(rawTarEntry({ path: `${ROOT}/tmp/`, type: "5", mode: 0o1777 })), "CRATE_ARCHIVE_SPECIAL_MODE");
+  add(
+    "sticky directory",
+    crateWith(rawTarEntry({ path: `${ROOT}/tmp/`, type: "5", mode: 0o1777 })),
+    "CRATE_ARCHIVE_SPECIAL_MODE",
+  );
   add(
     "pax linkpath",
     crateWith(paxEntry({ linkpath: "/etc/passwd" }), file(`${ROOT}/innocent.rs`)),
@@ -253,7 +296,11 @@ function build(): HostileCrate[] {
   add(
     "GNU long name with dot-dot",
     crateWith(
-      rawTarEntry({ path: "././@LongLink", type: "L", data: `${ROOT}/${"a/".repeat(60)}../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../escape\0` }),
+      rawTarEntry({
+        path: "././@LongLink",
+        type: "L",
+        data: `${ROOT}/${"a/".repeat(60)}../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../escape\0`,
+      }),
       file(`${ROOT}/innocent.rs`),
     ),
     "CRATE_ARCHIVE_PATH_TRAVERSAL",

@@ -29,7 +29,10 @@ function headerLength(bytes: Uint8Array, label: string): number {
     throw crateArchiveError("CRATE_ARCHIVE_GZIP_INVALID", `${label}: not a gzip stream (bad magic bytes)`);
   }
   if (bytes[2] !== 8) {
-    throw crateArchiveError("CRATE_ARCHIVE_GZIP_INVALID", `${label}: unknown gzip compression method ${bytes[2]}`);
+    throw crateArchiveError(
+      "CRATE_ARCHIVE_GZIP_INVALID",
+      `${label}: unknown gzip compression method ${bytes[2]}`,
+    );
   }
   const flags = bytes[3]!;
   if ((flags & ~(FTEXT | FHCRC | FEXTRA | FNAME | FCOMMENT)) !== 0) {

@@ -120,7 +120,10 @@ export function readCrateArchive(bytes: Uint8Array, options: ReadCrateArchiveOpt
     const block = tar.subarray(offset, offset + BLOCK);
     if (isZeroBlock(block)) {
       if (pending.sawPax || pending.longName) {
-        throw crateArchiveError("CRATE_ARCHIVE_PAX_INVALID", `${label}: an extended header is not followed by an entry`);
+        throw crateArchiveError(
+          "CRATE_ARCHIVE_PAX_INVALID",
+          `${label}: an extended header is not followed by an entry`,
+        );
       }
       if (offset + 2 * BLOCK > tar.length) throw truncated("the end-of-archive marker");
       if (!isZeroBlock(tar.subarray(offset + BLOCK))) {
@@ -179,7 +182,10 @@ export function readCrateArchive(bytes: Uint8Array, options: ReadCrateArchiveOpt
         pending = { ...pending, ...parsePax(data, label), sawPax: true };
       } else {
         if (pending.longName) {
-          throw crateArchiveError("CRATE_ARCHIVE_PAX_INVALID", `${label}: two GNU long-name headers in a row`);
+          throw crateArchiveError(
+            "CRATE_ARCHIVE_PAX_INVALID",
+            `${label}: two GNU long-name headers in a row`,
+          );
         }
         pending.longName = stripTrailingNuls(data);
       }
@@ -272,15 +278,22 @@ export function readCrateArchive(bytes: Uint8Array, options: ReadCrateArchiveOpt
 
   const manifest = files.find((f) => f.path === "Cargo.toml");
   if (!manifest) {
-    throw crateArchiveError("CRATE_ARCHIVE_MISSING_MANIFEST", `${label}: no \`${prefix}/Cargo.toml\` in the archive`);
+    throw crateArchiveError(
+      "CRATE_ARCHIVE_MISSING_MANIFEST",
+      `${label}: no \`${prefix}/Cargo.toml\` in the archive`,
+    );
   }
   let cargoToml: string;
   try {
     cargoToml = utf8.decode(manifest.bytes);
   } catch (cause) {
-    throw crateArchiveError("CRATE_ARCHIVE_MANIFEST_NOT_UTF8", `${label}: \`${prefix}/Cargo.toml\` is not valid UTF-8`, {
-      cause,
-    });
+    throw crateArchiveError(
+      "CRATE_ARCHIVE_MANIFEST_NOT_UTF8",
+      `${label}: \`${prefix}/Cargo.toml\` is not valid UTF-8`,
+      {
+        cause,
+      },
+    );
   }
   return { files, directories, cargoToml, unpackedBytes };
 }
@@ -321,7 +334,10 @@ function checkEntryPath(
     );
   }
   if (rest.length === 0 && !isDir) {
-    throw crateArchiveError("CRATE_ARCHIVE_PATH_INVALID", `${label}: entry \`${shown}\` is a file named like the package root`);
+    throw crateArchiveError(
+      "CRATE_ARCHIVE_PATH_INVALID",
+      `${label}: entry \`${shown}\` is a file named like the package root`,
+    );
   }
   return rest.join("/");
 }
@@ -379,7 +395,8 @@ function recordPath(
 
 /** pax records are `<len> <key>=<value>\n` with `len` counting the whole record in bytes. */
 function parsePax(data: Uint8Array, label: string): { paxPath?: string; paxSize?: number } {
-  const invalid = (why: string) => crateArchiveError("CRATE_ARCHIVE_PAX_INVALID", `${label}: pax header ${why}`);
+  const invalid = (why: string) =>
+    crateArchiveError("CRATE_ARCHIVE_PAX_INVALID", `${label}: pax header ${why}`);
   const out: { paxPath?: string; paxSize?: number } = {};
   const seen = new Set<string>();
   let pos = 0;
@@ -418,7 +435,10 @@ function parsePax(data: Uint8Array, label: string): { paxPath?: string; paxSize?
         `${label}: pax header sets \`linkpath\` to \`${showEntryName(value)}\`; links are not allowed`,
       );
     } else if (key.startsWith("GNU.sparse.")) {
-      throw crateArchiveError("CRATE_ARCHIVE_UNSUPPORTED_ENTRY_TYPE", `${label}: pax header describes a GNU sparse file`);
+      throw crateArchiveError(
+        "CRATE_ARCHIVE_UNSUPPORTED_ENTRY_TYPE",
+        `${label}: pax header describes a GNU sparse file`,
+      );
     } else if (key === "hdrcharset" && value !== "ISO-IR 10646 2000 UTF-8") {
       throw invalid("declares a non-UTF-8 header charset");
     }

@@ -28,7 +28,11 @@ const GENERATED_FILES = new Set(["Cargo.toml", "Cargo.lock", ".cargo_vcs_info.js
 const NAME_FIELD_BYTES = FIELD.name[1];
 const encoder = new TextEncoder();
 
-export function writeCrateArchive(name: string, version: string, files: readonly CrateFileInput[]): Uint8Array {
+export function writeCrateArchive(
+  name: string,
+  version: string,
+  files: readonly CrateFileInput[],
+): Uint8Array {
   if (!isSafePrefixPart(name) || !isSafePrefixPart(version)) {
     throw crateArchiveError(
       "CRATE_ARCHIVE_INVALID_OPTIONS",
@@ -39,10 +43,16 @@ export function writeCrateArchive(name: string, version: string, files: readonly
   for (const file of files) {
     const checked = checkArchivePath(file.path);
     if ("code" in checked) {
-      throw crateArchiveError(checked.code, `cannot package \`${showEntryName(file.path)}\`: the path ${checked.reason}`);
+      throw crateArchiveError(
+        checked.code,
+        `cannot package \`${showEntryName(file.path)}\`: the path ${checked.reason}`,
+      );
     }
     if (seen.has(file.path)) {
-      throw crateArchiveError("CRATE_ARCHIVE_DUPLICATE_PATH", `cannot package \`${showEntryName(file.path)}\` twice`);
+      throw crateArchiveError(
+        "CRATE_ARCHIVE_DUPLICATE_PATH",
+        `cannot package \`${showEntryName(file.path)}\` twice`,
+      );
     }
     seen.add(file.path);
   }
