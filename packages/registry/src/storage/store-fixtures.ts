@@ -87,8 +87,10 @@ export function publishFixture(options: {
   userId: number;
   description?: string;
   keywords?: string[];
+  /** makes different bytes for the same name and version, as rival uploads would be */
+  salt?: string;
 }): PublishFixture {
-  const bytes = fakeCrateBytes(options.name, options.version);
+  const bytes = fakeCrateBytes(options.name, `${options.version}${options.salt ?? ""}`);
   const hash = sha256Hex(bytes);
   return {
     bytes,
