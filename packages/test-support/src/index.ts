@@ -5,8 +5,10 @@
  */
 
 export * from "./cargo-client.js";
+export * from "./hostile-crates.js";
 export * from "./project.js";
 export * from "./run.js";
 export * from "./run-async.js";
 export * from "./static-server.js";
+export * from "./test-registry.js";
 export * from "./tls.js";

@@ -8,6 +8,7 @@ export * from "./features.js";
 export * from "./file-probe.js";
 export * from "./limits.js";
 export * from "./locate.js";
+export * from "./memory-probe.js";
 export * from "./normalize.js";
 export * from "./package.js";
 export * from "./parse-manifest.js";

@@ -111,22 +111,13 @@ export function packageToPublishMetadata(
 }
 
 /**
- * cargo sends the `[features]` table as written; Package.features also holds the implicit
- * feature of each optional dependency. An implicit one is `x = ["dep:x"]` for an optional
- * `x` that no other feature names with `dep:` — dropping such an entry is safe even when it
- * was written by hand, since readers recreate exactly that implicit feature.
- * Values naming dropped dev-dependencies are removed as cargo's `strip_features` does.
+ * cargo sends the `[features]` table as written (Package.declaredFeatures, without the
+ * implicit features of optional dependencies). Values naming dropped dev-dependencies are
+ * removed as cargo's `strip_features` does.
  */
 function explicitFeatures(pkg: Package, dropped: ReadonlySet<string>): Record<string, string[]> {
-  const optional = new Set(pkg.dependencies.filter((d) => d.optional).map((d) => d.nameInToml));
   const out: [string, string[]][] = [];
-  for (const [feature, values] of pkg.features) {
-    const implicit =
-      optional.has(feature) &&
-      values.length === 1 &&
-      values[0] === `dep:${feature}` &&
-      ![...pkg.features].some(([other, vs]) => other !== feature && vs.includes(`dep:${feature}`));
-    if (implicit) continue;
+  for (const [feature, values] of pkg.declaredFeatures) {
     const kept = values.filter((v) => {
       const fv = parseFeatureValue(v);
       return fv.kind === "feature" || !dropped.has(fv.depName);

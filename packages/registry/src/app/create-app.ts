@@ -66,7 +66,6 @@ export function createRegistryApp(options: CreateAppOptions): FastifyInstance {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger | undefined,
-    disableRequestLogging: false,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: false,

@@ -5,7 +5,6 @@
  * valid name. Directories are 0700 and files 0600: only the registry process reads them.
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -114,8 +113,9 @@ export class FsBlobStore implements BlobStore {
       throw error;
     });
     if (handle === undefined) return undefined;
-    // Opened first so a missing blob is an undefined here, not an error event later.
-    return createReadStream(path, { fd: handle.fd, autoClose: true });
+    // Opened first so a missing blob is an undefined here, not an error event later. The
+    // stream owns the FileHandle (a raw fd passed on would be closed twice, once by GC).
+    return handle.createReadStream({ autoClose: true });
   }
 
   async has(hash: string): Promise<boolean> {

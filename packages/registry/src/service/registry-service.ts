@@ -1,0 +1,356 @@
+/**
+ * The RegistryService the HTTP routes call: authorization first, then storage, with every
+ * failure turned into an ApiError carrying the HTTP status and a message cargo can show.
+ * Publishing lives in publish.ts; this file holds the reads, yanks, owners and tokens.
+ */
+import { WharfError } from "@wharf/protocol";
+import { ApiError } from "../app/api-error.js";
+import type {
+  Download,
+  IndexFile,
+  OwnerList,
+  PublishResult,
+  RegistryService,
+  RequestInfo,
+  SearchResult,
+} from "../app/service.js";
+import {
+  type AuthAction,
+  type AuthDenial,
+  type AuthGrant,
+  authenticate,
+  authorize,
+  createApiToken,
+} from "../auth/index.js";
+import type { RegistryConfig } from "../config/index.js";
+import { type BlobStore, type Clock, type RegistryStore, storageErrorStatus } from "../storage/index.js";
+import { type PublishContext, publishCrate } from "./publish.js";
+
+export interface RegistryServiceOptions {
+  config: RegistryConfig;
+  store: RegistryStore;
+  blobs: BlobStore;
+  now: Clock;
+}
+
+/** Storage errors carry their own status; anything unexpected becomes a 500 by the app. */
+export function toApiError(error: unknown): unknown {
+  if (error instanceof ApiError) return error;
+  if (error instanceof WharfError) {
+    const status = storageErrorStatus(error);
+    if (status !== 500)
+      return new ApiError(
+        status,
+        error.code,
+        error.hint ? `${error.message} (${error.hint})` : error.message,
+      );
+    if (
+      error.code.startsWith("CRATE_ARCHIVE") ||
+      error.code.startsWith("PUBLISH") ||
+      error.code.startsWith("MANIFEST")
+    ) {
+      return new ApiError(400, error.code, error.message);
+    }
+  }
+  return error;
+}
+
+function denial(d: AuthDenial): ApiError {
+  const detail = d.hint ? `${d.message} (${d.hint})` : d.message;
+  return new ApiError(d.status, d.code, detail, d.retryAfterSeconds);
+}
+
+export class DefaultRegistryService implements RegistryService {
+  readonly authRequired: boolean;
+  private readonly options: RegistryServiceOptions;
+  private inFlight = new Set<Promise<unknown>>();
+
+  constructor(options: RegistryServiceOptions) {
+    this.options = options;
+    this.authRequired = options.config.authRequired;
+  }
+
+  private async guard(action: AuthAction, crateName: string, req: RequestInfo): Promise<AuthGrant> {
+    const result = await authorize({
+      token: req.authorization,
+      action,
+      crateName,
+      store: this.options.store,
+      now: this.options.now,
+      authRequired: this.authRequired,
+    });
+    if (!result.ok) throw denial(result);
+    return result;
+  }
+
+  /** Runs a mutation so that shutdown can wait for it. */
+  private async track<T>(work: () => Promise<T>): Promise<T> {
+    const p = (async () => {
+      try {
+        return await work();
+      } catch (error) {
+        throw toApiError(error);
+      }
+    })();
+    this.inFlight.add(p);
+    try {
+      return await p;
+    } finally {
+      this.inFlight.delete(p);
+    }
+  }
+
+  indexConfig(): Record<string, unknown> {
+    const base = this.options.config.publicUrl;
+    const cfg: Record<string, unknown> = { dl: `${base}/api/v1/crates`, api: base };
+    if (this.authRequired) cfg["auth-required"] = true;
+    return cfg;
+  }
+
+  async indexFile(name: string, req: RequestInfo): Promise<IndexFile | undefined> {
+    await this.guard("read", name, req);
+    const file = await this.options.store.indexFile(name);
+    if (!file) return undefined;
+    return {
+      body: file.content,
+      etag: `"${file.indexVersion}-${file.lineCount}"`,
+      lastModified: new Date(file.updatedAt),
+    };
+  }
+
+  async download(name: string, version: string, req: RequestInfo): Promise<Download | undefined> {
+    await this.guard("read", name, req);
+    const v = await this.options.store.getVersion(name, version);
+    if (!v) return undefined;
+    const stream = await this.options.blobs.openStream(v.blobHash);
+    if (!stream)
+      throw new ApiError(
+        500,
+        "REGISTRY_BLOB_MISSING",
+        `the stored file of \`${name}@${version}\` is missing`,
+      );
+    return { stream, size: v.size, cksum: v.cksum };
+  }
+
+  publish(body: Uint8Array, req: RequestInfo): Promise<PublishResult> {
+    const ctx: PublishContext = {
+      config: this.options.config,
+      store: this.options.store,
+      blobs: this.options.blobs,
+      now: this.options.now,
+      authRequired: this.authRequired,
+    };
+    return this.track(() => publishCrate(ctx, body, req));
+  }
+
+  setYanked(name: string, version: string, yanked: boolean, req: RequestInfo): Promise<void> {
+    return this.track(async () => {
+      const grant = await this.guard(yanked ? "yank" : "unyank", name, req);
+      const v = await this.options.store.getVersion(name, version);
+      if (!v)
+        throw new ApiError(404, "NOT_FOUND", `crate \`${name}\` does not have a version \`${version}\``);
+      await this.options.store.setYanked({
+        crateName: name,
+        version,
+        yanked,
+        actor: { kind: "user", userId: grant.user!.id },
+        remoteAddr: req.remoteAddr,
+      });
+    });
+  }
+
+  async listOwners(name: string, req: RequestInfo): Promise<OwnerList> {
+    await this.guard("owners-list", name, req);
+    if (!(await this.options.store.findCrate(name)))
+      throw new ApiError(404, "NOT_FOUND", `crate \`${name}\` does not exist`);
+    const owners = await this.options.store.listOwners(name);
+    return { users: owners.map((u) => ({ id: u.id, login: u.login, name: u.name })) };
+  }
+
+  changeOwners(name: string, logins: string[], add: boolean, req: RequestInfo): Promise<string> {
+    return this.track(async () => {
+      const grant = await this.guard(add ? "owners-add" : "owners-remove", name, req);
+      const actor = { kind: "user" as const, userId: grant.user!.id };
+      for (const login of logins) {
+        if (!(await this.options.store.findUser(login)))
+          throw new ApiError(404, "USER_NOT_FOUND", `could not find user with login \`${login}\``);
+      }
+      for (const login of logins) {
+        const input = { crateName: name, login, actor, remoteAddr: req.remoteAddr };
+        if (add) await this.options.store.addOwner(input);
+        else await this.options.store.removeOwner(input);
+      }
+      const who = logins.map((l) => `\`${l}\``).join(", ");
+      return add ? `user ${who} has been added as an owner of crate ${name}` : `owners successfully removed`;
+    });
+  }
+
+  async search(query: string, perPage: number, req: RequestInfo): Promise<SearchResult> {
+    await this.guard("read", query, req);
+    const result = await this.options.store.searchCrates({ query, perPage });
+    return {
+      crates: result.crates.map((c) => ({
+        name: c.name,
+        max_version: c.maxVersion,
+        description: c.description,
+      })),
+      meta: { total: result.total },
+    };
+  }
+
+  async crateInfo(name: string, req: RequestInfo): Promise<Record<string, unknown> | undefined> {
+    await this.guard("read", name, req);
+    const c = await this.options.store.getCrate(name);
+    if (!c) return undefined;
+    return {
+      crate: {
+        id: c.name,
+        name: c.name,
+        description: c.description,
+        homepage: c.homepage,
+        repository: c.repository,
+        documentation: c.documentation,
+        license: c.license,
+        keywords: c.keywords,
+        categories: c.categories,
+        max_version: c.maxVersion,
+        created_at: c.createdAt,
+        updated_at: c.updatedAt,
+      },
+      versions: c.versions.map((v) => versionJson(v)),
+      owners: c.owners.map((u) => ({ id: u.id, login: u.login, name: u.name })),
+    };
+  }
+
+  async versionInfo(
+    name: string,
+    version: string,
+    req: RequestInfo,
+  ): Promise<Record<string, unknown> | undefined> {
+    await this.guard("read", name, req);
+    const v = await this.options.store.getVersion(name, version);
+    return v ? { version: versionJson(v) } : undefined;
+  }
+
+  private async me(req: RequestInfo) {
+    const auth = await authenticate({
+      token: req.authorization,
+      store: this.options.store,
+      now: this.options.now,
+    });
+    if (!auth.ok) throw denial(auth);
+    return auth;
+  }
+
+  async listTokens(req: RequestInfo): Promise<Record<string, unknown>[]> {
+    const auth = await this.me(req);
+    const tokens = await this.options.store.listTokens(auth.user.id);
+    return tokens.map((t) => ({
+      id: t.id,
+      name: t.name,
+      prefix: t.prefix,
+      endpoint_scopes: t.scopes,
+      crate_scopes: t.cratePatterns,
+      created_at: t.createdAt,
+      expired_at: t.expiresAt,
+      revoked_at: t.revokedAt,
+      last_used_at: t.lastUsedAt,
+    }));
+  }
+
+  createToken(spec: Record<string, unknown>, req: RequestInfo): Promise<Record<string, unknown>> {
+    return this.track(async () => {
+      const auth = await this.me(req);
+      const name = spec.name;
+      if (typeof name !== "string" || name.length === 0 || name.length > 64) {
+        throw new ApiError(400, "BAD_TOKEN_SPEC", "a token needs a `name` of 1 to 64 characters");
+      }
+      const scopes = spec.endpoint_scopes ?? auth.token.scopes;
+      const crates = spec.crate_scopes ?? null;
+      if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === "string")) {
+        throw new ApiError(400, "BAD_TOKEN_SPEC", "`endpoint_scopes` must be a list of scope names");
+      }
+      if (crates !== null && (!Array.isArray(crates) || !crates.every((s) => typeof s === "string"))) {
+        throw new ApiError(400, "BAD_TOKEN_SPEC", "`crate_scopes` must be a list of crate patterns");
+      }
+      // a token can only hand out what it holds: no widening through the API
+      const missing = (scopes as string[]).filter((s) => !auth.token.scopes.includes(s));
+      if (missing.length > 0) {
+        throw new ApiError(
+          403,
+          "AUTH_SCOPE_MISSING",
+          `this token cannot create a token with scopes it does not have: ${missing.join(", ")}`,
+        );
+      }
+      const expiresDays = spec.expires_in_days;
+      if (
+        expiresDays !== undefined &&
+        expiresDays !== "never" &&
+        (typeof expiresDays !== "number" || !Number.isInteger(expiresDays))
+      ) {
+        throw new ApiError(
+          400,
+          "BAD_TOKEN_SPEC",
+          '`expires_in_days` must be a whole number of days or "never"',
+        );
+      }
+      const created = await createApiToken({
+        store: this.options.store,
+        userId: auth.user.id,
+        name,
+        scopes: scopes as string[],
+        cratePatterns: crates as string[] | null,
+        expires: expiresDays as number | "never" | undefined,
+        actor: { kind: "user", userId: auth.user.id },
+        now: this.options.now,
+      });
+      return {
+        id: created.record.id,
+        name: created.record.name,
+        token: created.token,
+        expired_at: created.record.expiresAt,
+      };
+    });
+  }
+
+  revokeToken(id: number, req: RequestInfo): Promise<void> {
+    return this.track(async () => {
+      const auth = await this.me(req);
+      const r = await this.options.store.revokeToken({
+        tokenId: id,
+        userId: auth.user.id,
+        actor: { kind: "user", userId: auth.user.id },
+      });
+      if (!r.revoked) throw new ApiError(404, "NOT_FOUND", `you have no token with id ${id}`);
+    });
+  }
+
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
+
+function versionJson(v: {
+  crateName: string;
+  num: string;
+  cksum: string;
+  yanked: boolean;
+  publishedAt: string;
+  size: number;
+  publishedBy: { login: string };
+  links: string | null;
+  rustVersion: string | null;
+}) {
+  return {
+    crate: v.crateName,
+    num: v.num,
+    checksum: v.cksum,
+    yanked: v.yanked,
+    created_at: v.publishedAt,
+    crate_size: v.size,
+    published_by: { login: v.publishedBy.login },
+    links: v.links,
+    rust_version: v.rustVersion,
+    dl_path: `/api/v1/crates/${v.crateName}/${v.num}/download`,
+  };
+}
