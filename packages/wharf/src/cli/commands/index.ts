@@ -5,7 +5,13 @@
 import type { Command } from "@commander-js/extra-typings";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
+import { registerRegistry } from "./registry.js";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerInit, registerMetadata, registerNew];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerInit,
+  registerMetadata,
+  registerNew,
+  registerRegistry,
+];
