@@ -1,7 +1,10 @@
 // Generates a synthetic but realistic sparse index on disk: N crates, 1-20 versions each
 // (few versions is the common case), lines shaped like crates.io's (deps with req,
-// features, optional, default_features, target, kind; features maps; 64-hex cksum).
+// features, optional, default_features, target, kind; features maps; cksum = sha256 of
+// versionBlobBytes(name, vers), so a registry can be loaded with blobs that match).
+// Crate names are unique after canonicalizing (case, `-` vs `_`), as a registry demands.
 // Deterministic for a given seed, so every run and every target serves the same bytes.
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { sparseIndexPath } from "@wharf/test-support";
@@ -145,10 +148,20 @@ function skewed(r, lo, hi, power = 2.2) {
   return lo + Math.floor(r() ** power * (hi - lo + 1));
 }
 
+/** what a registry treats as the same name: case and `-`/`_` are not significant */
+const canonical = (name) => name.toLowerCase().replaceAll("-", "_");
+
 function makeNames(r, count) {
   const names = new Set();
+  // a registry refuses `a-b` once `a_b` exists, so names must differ after canonicalizing
+  const taken = new Set();
+  const add = (name) => {
+    if (taken.has(canonical(name))) return;
+    taken.add(canonical(name));
+    names.add(name);
+  };
   // a handful of 1-, 2- and 3-character names so every index path shape is exercised
-  for (const n of ["a", "z", "io", "rx", "syn", "nom", "url"]) if (names.size < count) names.add(n);
+  for (const n of ["a", "z", "io", "rx", "syn", "nom", "url"]) if (names.size < count) add(n);
   for (let guard = 0; names.size < count && guard < count * 50; guard++) {
     const parts = skewed(r, 1, 4, 1.5);
     const sep = r() < 0.7 ? "-" : "_";
@@ -157,7 +170,7 @@ function makeNames(r, count) {
     let name = words.join(sep);
     if (r() < 0.15) name += String(Math.floor(r() * 10));
     if (name.length > 64) continue;
-    names.add(name);
+    add(name);
   }
   if (names.size < count) throw new Error(`could only make ${names.size} unique crate names`);
   return [...names];
@@ -184,14 +197,15 @@ function versionList(r, count) {
   return out;
 }
 
-function hex64(r) {
-  let s = "";
-  for (let i = 0; i < 8; i++)
-    s += Math.floor(r() * 0x100000000)
-      .toString(16)
-      .padStart(8, "0");
-  return s;
+/**
+ * The stand-in ".crate" bytes of one version: small, unique and deterministic, so a loader
+ * can store them in a registry's blob store and the line's cksum (their sha256) matches.
+ */
+export function versionBlobBytes(name, vers) {
+  return Buffer.from(`wharf bench blob for ${name} ${vers}\n`, "utf8");
 }
+
+const sha256Hex = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 function makeDeps(r, names, self) {
   const n = skewed(r, 0, 14, 1.8);
@@ -246,7 +260,14 @@ function line(r, names, name, vers) {
     if (v.some((x) => x.startsWith("dep:"))) features2[k] = v;
     else features[k] = v;
   }
-  const obj = { name, vers, deps, cksum: hex64(r), features, yanked: r() < 0.03 };
+  const obj = {
+    name,
+    vers,
+    deps,
+    cksum: sha256Hex(versionBlobBytes(name, vers)),
+    features,
+    yanked: r() < 0.03,
+  };
   if (r() < 0.05) obj.links = `${name.replaceAll("-", "_")}_sys`;
   if (Object.keys(features2).length > 0) {
     obj.features2 = features2;
