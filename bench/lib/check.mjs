@@ -73,3 +73,60 @@ export function tlsInfo({ baseUrl, caCert }) {
     });
   });
 }
+
+/**
+ * GETs every path once and returns the ETag this server sent for it ({ path, etag }), for
+ * the conditional-GET run; ETags are the server's own (nginx: mtime-size; wharf:
+ * index version and line count), so each server is asked separately.
+ */
+export async function fetchEtags({ baseUrl, prefix, paths, caCert, concurrency = 8 }) {
+  const agent = new Agent({ connect: { ca: caCert }, connections: concurrency });
+  const entries = new Array(paths.length);
+  const missing = [];
+  try {
+    for (let i = 0; i < paths.length; i += concurrency) {
+      const batch = paths.slice(i, i + concurrency);
+      await Promise.all(
+        batch.map(async (rel, j) => {
+          const res = await request(`${baseUrl}${prefix}${rel}`, { dispatcher: agent });
+          await res.body.dump();
+          const etag = res.headers.etag;
+          if (res.statusCode !== 200 || typeof etag !== "string" || etag === "") missing.push(rel);
+          entries[i + j] = { path: rel, etag: typeof etag === "string" ? etag : "" };
+        }),
+      );
+    }
+  } finally {
+    await agent.close();
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `no ETag (or not 200) for ${missing.length} paths, e.g. ${missing.slice(0, 3).join(", ")}`,
+    );
+  }
+  return entries;
+}
+
+/** Sends If-None-Match with each sampled path's ETag and counts the answers that are not 304. */
+export async function verifyNotModified({ baseUrl, prefix, entries, caCert, sample = 200 }) {
+  const agent = new Agent({ connect: { ca: caCert }, connections: 4 });
+  const step = Math.max(1, Math.floor(entries.length / sample));
+  let checked = 0;
+  const not304 = [];
+  try {
+    for (let i = 0; i < entries.length && checked < sample; i += step) {
+      const { path, etag } = entries[i];
+      const res = await request(`${baseUrl}${prefix}${path}`, {
+        dispatcher: agent,
+        headers: { "if-none-match": etag },
+      });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      checked++;
+      if (res.statusCode !== 304 || body.length !== 0)
+        not304.push({ path, status: res.statusCode, bytes: body.length });
+    }
+  } finally {
+    await agent.close();
+  }
+  return { checked, not304 };
+}

@@ -37,6 +37,32 @@ function done(summary, latency, requests)
 end
 `;
 
+// The conditional-GET variant: each line of the list is "<path>\t<etag>" with the ETag
+// this very server sent for that path, so every request should be answered 304. The
+// requests are formatted once in init(); request() only hands them out.
+const LUA_CONDITIONAL =
+  String.raw`-- written by bench/lib/wrk.mjs: If-None-Match GET of every index path in turn
+local reqs = {}
+local idx = 0
+
+function init(args)
+  local prefix = args[1]
+  for line in io.lines(args[2]) do
+    local path, etag = line:match("^([^\t]+)\t(.+)$")
+    if not path then error("bad line in " .. args[2] .. ": " .. line) end
+    reqs[#reqs + 1] = wrk.format("GET", prefix .. path, { ["If-None-Match"] = etag })
+  end
+  if #reqs == 0 then error("no paths in " .. args[2]) end
+  idx = tonumber(args[3] or "0") % #reqs
+end
+
+function request()
+  idx = idx + 1
+  if idx > #reqs then idx = 1 end
+  return reqs[idx]
+end
+` + LUA.slice(LUA.indexOf("function done"));
+
 export function wrkVersion() {
   const r = spawnSync("wrk", ["-v"], { encoding: "utf8" });
   if (r.error) return undefined;
@@ -50,6 +76,19 @@ export function writeWrkInputs(dir, paths) {
   const list = join(dir, "paths.txt");
   writeFileSync(script, LUA);
   writeFileSync(list, `${paths.join("\n")}\n`);
+  return { script, list };
+}
+
+/** Conditional-GET inputs for one server: entries are { path, etag } with that server's ETags. */
+export function writeConditionalWrkInputs(dir, name, entries) {
+  const script = join(dir, "conditional-paths.lua");
+  const list = join(dir, `etags-${name}.txt`);
+  for (const { path, etag } of entries) {
+    if (/[\t\r\n]/.test(path) || /[\t\r\n]/.test(etag) || etag === "")
+      throw new Error(`unusable path/ETag for wrk: ${JSON.stringify({ path, etag })}`);
+  }
+  writeFileSync(script, LUA_CONDITIONAL);
+  writeFileSync(list, `${entries.map((e) => `${e.path}\t${e.etag}`).join("\n")}\n`);
   return { script, list };
 }
 
@@ -151,6 +190,7 @@ export function runWrk({
         requests: w.requests,
         requestsPerSec: Math.round(w.requests / seconds),
         megabytesPerSec: Math.round((w.bytes / seconds / 1e6) * 10) / 10,
+        meanBytesPerResponse: w.requests > 0 ? Math.round(w.bytes / w.requests) : null,
         latencyMs: Object.fromEntries(
           Object.entries(w.latency_us).map(([k, v]) => [k, Math.round(v) / 1000]),
         ),
