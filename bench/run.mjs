@@ -14,6 +14,15 @@ import { spawnSync } from "node:child_process";
 //    files on disk, and records the negotiated TLS protocol/cipher;
 //  - per connection count: a short warm-up run (not recorded), then a --duration run of
 //    wrk (HTTP/1.1 keep-alive, one GET per index file in turn), pinned to --client-cpu;
+//  - the Wharf registry serves from its own store, so its target first loads the same
+//    files into a fresh data dir through publishVersion (exact line text, a blob whose
+//    sha256 is the line's cksum) and reports how long that took; its server runs in a
+//    child process pinned like nginx;
+//  - then, per target, a conditional-GET run (If-None-Match with that server's own ETag
+//    for each path, fetched first; a sample is checked to answer 304) at
+//    --conditional-connections;
+//  - for the registry only, --publishes sequential real publishes over HTTPS (absolute
+//    latencies: nginx has no equivalent);
 //  - records per-core busy % so a load-generator-bound run is visible;
 //  - prints a table and wharf/nginx ratios, writes JSON to bench/results/latest.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -22,11 +31,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { makeTestPki } from "@wharf/test-support";
-import { tlsInfo, verifySameBytes } from "./lib/check.mjs";
+import { fetchEtags, tlsInfo, verifyNotModified, verifySameBytes } from "./lib/check.mjs";
 import { generateSparseIndex } from "./lib/index-gen.mjs";
-import { ratios, renderRatios, renderTable } from "./lib/report.mjs";
+import { measurePublishLatency } from "./lib/publish-latency.mjs";
+import { ratios, renderPublish, renderRatios, renderTable } from "./lib/report.mjs";
 import { targets } from "./lib/targets.mjs";
-import { runWrk, writeWrkInputs, wrkVersion } from "./lib/wrk.mjs";
+import { runWrk, writeConditionalWrkInputs, writeWrkInputs, wrkVersion } from "./lib/wrk.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -36,6 +46,8 @@ const { values: opts } = parseArgs({
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "32,128" },
+    "conditional-connections": { type: "string", default: "32" },
+    publishes: { type: "string", default: "50" },
     threads: { type: "string", default: "1" },
     targets: { type: "string", default: targets.map((t) => t.name).join(",") },
     seed: { type: "string", default: "1" },
@@ -50,7 +62,7 @@ const { values: opts } = parseArgs({
 if (opts.help) {
   console.log(
     "usage: node bench/run.mjs [--crates N] [--duration S] [--warmup S] [--connections 32,128]\n" +
-      "       [--threads T] [--targets nginx,wharf] [--seed N] [--server-cpu 0] [--client-cpu 1]\n" +
+      "       [--conditional-connections 32|''] [--publishes 50] [--threads T] [--targets nginx,wharf] [--seed N] [--server-cpu 0] [--client-cpu 1]\n" +
       "       [--out FILE] [--keep]",
   );
   process.exit(0);
@@ -72,14 +84,23 @@ const threads = int("threads", 1, 16);
 const seed = int("seed", 0, 2 ** 31);
 const serverCpu = int("server-cpu", 0, 1023);
 const clientCpu = int("client-cpu", 0, 1023);
-const connectionCounts = opts.connections.split(",").map((c) => {
-  const n = Number(c);
-  if (!Number.isInteger(n) || n < threads || n > 10_000) {
-    console.error(`bench: bad connection count ${c}`);
-    process.exit(2);
-  }
-  return n;
-});
+const publishes = int("publishes", 0, 10_000);
+function connectionList(text) {
+  return text
+    .split(",")
+    .filter((c) => c.trim() !== "")
+    .map((c) => {
+      const n = Number(c);
+      if (!Number.isInteger(n) || n < threads || n > 10_000) {
+        console.error(`bench: bad connection count ${c}`);
+        process.exit(2);
+      }
+      return n;
+    });
+}
+const connectionCounts = connectionList(opts.connections);
+// If-None-Match with the server's own ETag for each path: the 304 path cargo hits most
+const conditionalCounts = connectionList(opts["conditional-connections"]);
 const wanted = opts.targets.split(",").map((s) => s.trim());
 const unknown = wanted.filter((w) => !targets.some((t) => t.name === w));
 if (unknown.length > 0) {
@@ -113,6 +134,36 @@ process.on("SIGINT", async () => {
   process.exit(130);
 });
 
+/** a warm-up run (not recorded), then the measured wrk run, with the machine load noted */
+async function measure(name, kind, server, wrkInputs, connections) {
+  const common = {
+    baseUrl: server.url,
+    prefix: server.prefix,
+    inputs: wrkInputs,
+    connections,
+    threads,
+    clientCpu,
+    serverCpu,
+  };
+  if (warmupSec > 0) await runWrk({ ...common, durationSec: warmupSec, offset: 0 });
+  const loadBefore = loadavg()[0];
+  const run = await runWrk({ ...common, durationSec, offset: 0 });
+  run.kind = kind;
+  run.loadAvg1mBefore = Math.round(loadBefore * 100) / 100;
+  // a saturated load generator means the server's true capacity is higher than shown
+  run.bottleneck =
+    (run.clientCoreBusyPct ?? 0) >= 90
+      ? "client (wrk core saturated: the server may be faster than shown)"
+      : (run.serverCoreBusyPct ?? 0) >= 90
+        ? "server"
+        : "neither core saturated";
+  console.log(
+    `bench: ${name} ${kind} c=${connections}: ${run.requestsPerSec} req/s, p50 ${run.latencyMs.p50} ms, ` +
+      `p99 ${run.latencyMs.p99} ms, errors ${run.errors.total}, load ${run.loadAvg1mBefore}; bottleneck: ${run.bottleneck}`,
+  );
+  return run;
+}
+
 const results = [];
 try {
   console.log(`bench: generating a sparse index of ${crates} crates (seed ${seed}) in ${work}`);
@@ -137,6 +188,7 @@ try {
     mkdirSync(dataDir, { recursive: true });
     const server = await target.start({
       indexDir,
+      paths: index.paths,
       dataDir,
       server: pki.server,
       caCert: pki.ca.caCert,
@@ -158,9 +210,11 @@ try {
         version: server.version,
         url: server.url,
         indexPrefix: server.prefix,
+        setup: server.setup ?? null,
         tls,
         verify,
         runs: [],
+        conditionalRuns: [],
       };
       results.push(entry);
       if (verify.mismatches.length > 0) {
@@ -172,31 +226,48 @@ try {
         `bench: ${target.name}: ${verify.checked} sampled paths byte-identical; ${tls.protocol} ${tls.cipher}`,
       );
       for (const connections of connectionCounts) {
-        const common = {
+        entry.runs.push(await measure(target.name, "GET", server, inputs, connections));
+      }
+
+      if (conditionalCounts.length > 0) {
+        const etags = await fetchEtags({
           baseUrl: server.url,
           prefix: server.prefix,
-          inputs,
-          connections,
-          threads,
-          clientCpu,
-          serverCpu,
-        };
-        if (warmupSec > 0) await runWrk({ ...common, durationSec: warmupSec, offset: 0 });
-        const loadBefore = loadavg()[0];
-        const run = await runWrk({ ...common, durationSec, offset: 0 });
-        run.loadAvg1mBefore = Math.round(loadBefore * 100) / 100;
-        // a saturated load generator means the server's true capacity is higher than shown
-        run.bottleneck =
-          (run.clientCoreBusyPct ?? 0) >= 90
-            ? "client (wrk core saturated: the server may be faster than shown)"
-            : (run.serverCoreBusyPct ?? 0) >= 90
-              ? "server"
-              : "neither core saturated";
+          paths: index.paths,
+          caCert: pki.ca.caCert,
+        });
+        const check = await verifyNotModified({
+          baseUrl: server.url,
+          prefix: server.prefix,
+          entries: etags,
+          caCert: pki.ca.caCert,
+        });
+        entry.conditionalVerify = { ...check, exampleEtag: etags[0]?.etag ?? null };
+        if (check.not304.length > 0) {
+          entry.conditionalSkipped = `${check.not304.length}/${check.checked} sampled If-None-Match GETs were not 304`;
+          console.log(`bench: NOT measuring ${target.name} 304s: ${entry.conditionalSkipped}`);
+        } else {
+          console.log(`bench: ${target.name}: ${check.checked} sampled If-None-Match GETs answered 304`);
+          const condInputs = writeConditionalWrkInputs(work, target.name, etags);
+          for (const connections of conditionalCounts) {
+            entry.conditionalRuns.push(await measure(target.name, "304", server, condInputs, connections));
+          }
+        }
+      }
+
+      if (publishes > 0 && server.publishToken) {
+        console.log(`bench: ${target.name}: ${publishes} sequential publishes over HTTPS`);
+        entry.publish = await measurePublishLatency({
+          baseUrl: server.url,
+          caCert: pki.ca.caCert,
+          token: server.publishToken,
+          count: publishes,
+        });
+        const p = entry.publish;
         console.log(
-          `bench: ${target.name} c=${connections}: ${run.requestsPerSec} req/s, p50 ${run.latencyMs.p50} ms, ` +
-            `p99 ${run.latencyMs.p99} ms, errors ${run.errors.total}; bottleneck: ${run.bottleneck}`,
+          `bench: ${target.name} publish: ${p.ok}/${p.count} ok, p50 ${p.latencyMs.p50} ms, p99 ${p.latencyMs.p99} ms` +
+            (p.failures.length > 0 ? `; first failure: ${JSON.stringify(p.failures[0])}` : ""),
         );
-        entry.runs.push(run);
       }
     } finally {
       await server.stop();
@@ -204,7 +275,7 @@ try {
     }
   }
 
-  const rs = ratios(results);
+  const rs = [...ratios(results), ...ratios(results, "wharf", "nginx", "conditionalRuns")];
   const report = {
     what: "GET throughput and latency of sparse index files over HTTPS (HTTP/1.1 keep-alive) on loopback",
     date: new Date().toISOString(),
@@ -222,6 +293,8 @@ try {
       durationSec,
       warmupSec,
       connections: connectionCounts,
+      conditionalConnections: conditionalCounts,
+      publishes,
       wrkThreads: threads,
       serverCpu,
       clientCpu,
@@ -240,6 +313,8 @@ try {
   console.log(renderTable(results));
   console.log("");
   console.log(renderRatios(rs));
+  const pub = renderPublish(results);
+  if (pub) console.log(`\n${pub}`);
   console.log("(srv cpu% / wrk cpu%: busy share of the server's and the load generator's pinned cores)");
   console.log(`bench: wrote ${opts.out}`);
 } finally {

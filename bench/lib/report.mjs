@@ -10,6 +10,7 @@ const fmt = (v) => (v === null || v === undefined ? "-" : String(v));
 export function renderTable(results) {
   const head = [
     "target",
+    "request",
     "conns",
     "req/s",
     "MB/s",
@@ -21,17 +22,19 @@ export function renderTable(results) {
     "srv cpu%",
     "wrk cpu%",
   ];
-  const widths = [8, 6, 9, 7, 8, 8, 8, 9, 7, 9, 9];
+  const widths = [8, 7, 6, 9, 7, 8, 8, 8, 9, 7, 9, 9];
   const lines = [head.map((h, i) => pad(h, widths[i], i > 0)).join("  ")];
   lines.push(widths.map((w) => "-".repeat(w)).join("  "));
+  lines[0] = head.map((h, i) => pad(h, widths[i], i > 1)).join("  ");
   for (const t of results) {
     if (t.skipped) {
       lines.push(`${pad(t.name, widths[0])}  skipped: ${t.skipped}`);
       continue;
     }
-    for (const r of t.runs) {
+    for (const r of [...t.runs, ...(t.conditionalRuns ?? [])]) {
       const row = [
         t.name,
+        r.kind === "304" ? "304" : "GET 200",
         r.connections,
         r.requestsPerSec,
         r.megabytesPerSec,
@@ -43,23 +46,29 @@ export function renderTable(results) {
         fmt(r.serverCoreBusyPct),
         fmt(r.clientCoreBusyPct),
       ];
-      lines.push(row.map((c, i) => pad(c, widths[i], i > 0)).join("  "));
+      lines.push(row.map((c, i) => pad(c, widths[i], i > 1)).join("  "));
     }
+    if (t.conditionalSkipped)
+      lines.push(`${pad(t.name, widths[0])}  304 run skipped: ${t.conditionalSkipped}`);
   }
   return lines.join("\n");
 }
 
-/** wharf/nginx for each connection count both measured; null when either is missing. */
-export function ratios(results, numerator = "wharf", denominator = "nginx") {
+/**
+ * wharf/nginx for each connection count both measured; null when either is missing.
+ * `key` picks the run list: "runs" (plain GETs) or "conditionalRuns" (304s).
+ */
+export function ratios(results, numerator = "wharf", denominator = "nginx", key = "runs") {
   const a = results.find((t) => t.name === numerator && !t.skipped);
   const b = results.find((t) => t.name === denominator && !t.skipped);
   if (!a || !b) return [];
   const out = [];
-  for (const ra of a.runs) {
-    const rb = b.runs.find((r) => r.connections === ra.connections);
+  for (const ra of a[key] ?? []) {
+    const rb = (b[key] ?? []).find((r) => r.connections === ra.connections);
     if (!rb) continue;
     const q = (x, y) => (y > 0 ? Math.round((x / y) * 1000) / 1000 : null);
     out.push({
+      request: key === "conditionalRuns" ? "304" : "GET 200",
       connections: ra.connections,
       of: `${numerator}/${denominator}`,
       requestsPerSec: q(ra.requestsPerSec, rb.requestsPerSec),
@@ -75,7 +84,33 @@ export function renderRatios(rs) {
   return rs
     .map(
       (r) =>
-        `${r.of} @ ${r.connections} conns: throughput x${r.requestsPerSec}, p50 x${r.p50}, p99 x${r.p99}`,
+        `${r.of} ${r.request} @ ${r.connections} conns: throughput x${r.requestsPerSec}, p50 x${r.p50}, p99 x${r.p99}`,
     )
     .join("\n");
+}
+
+/** Setup and publish numbers of targets that have them (only the registry does). */
+export function renderPublish(results) {
+  const lines = [];
+  for (const t of results) {
+    const load = t.setup?.load;
+    if (load) {
+      lines.push(
+        `${t.name} setup: loaded ${load.crates} crates / ${load.versions} versions (${load.yanked} yanked) in ` +
+          `${(load.totalMs / 1000).toFixed(1)} s (publishVersion ${load.publishVersionMeanMs} ms each)`,
+      );
+    }
+    const p = t.publish;
+    if (p) {
+      const l = p.latencyMs;
+      lines.push(
+        `${t.name} publish (${p.ok}/${p.count} sequential, ${p.crateBytes} B .crate, one HTTPS keep-alive connection): ` +
+          `p50 ${fmt(l.p50)} ms, p90 ${fmt(l.p90)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms` +
+          (p.failures.length > 0
+            ? `; ${p.failures.length} failed, first: ${JSON.stringify(p.failures[0])}`
+            : ""),
+      );
+    }
+  }
+  return lines.join("\n");
 }
