@@ -368,3 +368,127 @@ after(async () => {
 
 matrixTests("public", false, PUBLIC_MATRIX);
 matrixTests("auth-required", true, PRIVATE_MATRIX);
+
+describe("answers that must not leak whether a crate exists", () => {
+  let w: World;
+  before(async () => {
+    w = await makeWorld("not-found", true);
+  });
+  after(async () => {
+    await w?.reg.close();
+  });
+  const cases: [string, "GET" | "PUT" | "DELETE", string, "owner" | "none", number][] = [
+    ["yank of a missing crate", "DELETE", "/api/v1/crates/mx-missing/1.0.0/yank", "owner", 404],
+    ["yank of a missing version", "DELETE", `/api/v1/crates/${CRATE}/9.9.9/yank`, "owner", 404],
+    ["owners of a missing crate", "GET", "/api/v1/crates/mx-missing/owners", "owner", 404],
+    ["index file of a missing crate", "GET", "/index/mx/-m/mx-missing", "owner", 404],
+    ["download of a missing version", "GET", `/api/v1/crates/${CRATE}/9.9.9/download`, "owner", 404],
+    ["yank of a missing crate, no token", "DELETE", "/api/v1/crates/mx-missing/1.0.0/yank", "none", 401],
+    ["index file of a missing crate, no token", "GET", "/index/mx/-m/mx-missing", "none", 401],
+    ["download of a missing crate, no token", "GET", "/api/v1/crates/mx-missing/1.0.0/download", "none", 401],
+  ];
+  for (const [what, method, path, who, expected] of cases) {
+    test(`${what} -> ${expected}`, async () => {
+      const token = who === "owner" ? w.ownerAll : undefined;
+      checkAnswer(w, await registryRequest(w.reg, method, path, { token }), expected, token, what);
+    });
+  }
+});
+
+describe("tokens made through the API never hold more than the token that made them", () => {
+  let w: World;
+  before(async () => {
+    w = await makeWorld("token-widening", false);
+  });
+  after(async () => {
+    await w?.reg.close();
+  });
+  const create = async (token: string, spec: Record<string, unknown>) =>
+    registryRequest(w.reg, "PUT", "/api/v1/me/tokens", { token, body: JSON.stringify({ api_token: spec }) });
+
+  test("a yank-only token cannot create a publish token", async () => {
+    const { token } = await w.reg.tokenFor(w.ownerId, { scopes: ["yank"] });
+    const r = await create(token, { name: "wider", endpoint_scopes: ["yank", "publish-update"] });
+    checkAnswer(w, r, 403, token, "scope widening");
+    assert.match(r.text, /publish-update/);
+  });
+
+  test("a token limited to `zz-*` cannot create one for every crate, nor for other crates", async () => {
+    const { token } = await w.reg.tokenFor(w.ownerId, { cratePatterns: ["zz-*"] });
+    const all = await create(token, {
+      name: "all-crates",
+      endpoint_scopes: ["publish-update"],
+      crate_scopes: null,
+    });
+    const other = await create(token, {
+      name: "mx",
+      endpoint_scopes: ["publish-update"],
+      crate_scopes: ["mx-*"],
+    });
+    for (const r of [all, other]) {
+      // refused, or made as narrow as its maker: either way it cannot publish `mx-owned`
+      if (r.status === 200) {
+        const made = (JSON.parse(r.text) as { api_token: { token: string } }).api_token.token;
+        w.tokens.add(made);
+        const p = await publishRaw(w.reg, made, tinyPublishBody(CRATE, "3.0.0"));
+        assert.equal(p.status, 403, `a token made by a zz-* token published mx-owned: ${p.text}`);
+      } else {
+        checkAnswer(w, r, 403, token, "crate pattern widening");
+      }
+    }
+    const omitted = await create(token, { name: "default", endpoint_scopes: ["publish-update"] });
+    if (omitted.status === 200) {
+      const made = (JSON.parse(omitted.text) as { api_token: { token: string } }).api_token.token;
+      const p = await publishRaw(w.reg, made, tinyPublishBody(CRATE, "3.0.1"));
+      assert.equal(
+        p.status,
+        403,
+        `a token made by a zz-* token without crate_scopes published mx-owned: ${p.text}`,
+      );
+    } else {
+      checkAnswer(w, omitted, 403, token, "crate pattern widening by default");
+    }
+  });
+});
+
+describe("per-user publish rate limits", () => {
+  let reg: LoggedRegistry;
+  before(async () => {
+    reg = await startLoggedRegistry({
+      dir: join(home.root, "rate-limit"),
+      pki,
+      overrides: {
+        rateLimits: { newCrate: { burst: 2, perHour: 1 }, newVersion: { burst: 30, perHour: 120 } },
+      },
+    });
+  });
+  after(async () => {
+    await reg?.close();
+  });
+
+  test("the third new crate in a burst of 2 is refused with 429 and Retry-After; new versions still go", async () => {
+    const user = await reg.addUser("busy");
+    for (const name of ["rl-one", "rl-two"]) {
+      const r = await publishRaw(reg, user.token, tinyPublishBody(name, "0.1.0"));
+      assert.equal(r.status, 200, `${name}: ${r.text}`);
+    }
+    const third = await publishRaw(reg, user.token, tinyPublishBody("rl-three", "0.1.0"));
+    assert.equal(third.status, 429, third.text);
+    const retryAfter = Number(third.headers["retry-after"]);
+    assert.ok(
+      Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 3600,
+      `Retry-After: ${retryAfter}`,
+    );
+    const body = JSON.parse(third.text) as { errors: { detail: string }[] };
+    assert.match(body.errors[0]!.detail, /too many new crates/);
+    assert.ok(!third.text.includes(user.token));
+    assert.equal(await reg.running.data.store.findCrate("rl-three"), undefined);
+
+    const update = await publishRaw(reg, user.token, tinyPublishBody("rl-one", "0.2.0"));
+    assert.equal(update.status, 200, update.text);
+    // the limit is per user: someone else may still create a crate
+    const other = await reg.addUser("calm");
+    const r = await publishRaw(reg, other.token, tinyPublishBody("rl-three", "0.1.0"));
+    assert.equal(r.status, 200, r.text);
+  });
+});

@@ -3,7 +3,7 @@
  * failure turned into an ApiError carrying the HTTP status and a message cargo can show.
  * Publishing lives in publish.ts; this file holds the reads, yanks, owners and tokens.
  */
-import { WharfError } from "@wharf/protocol";
+import { canonicalCrateName, WharfError } from "@wharf/protocol";
 import { ApiError } from "../app/api-error.js";
 import type {
   Download,
@@ -266,7 +266,8 @@ export class DefaultRegistryService implements RegistryService {
         throw new ApiError(400, "BAD_TOKEN_SPEC", "a token needs a `name` of 1 to 64 characters");
       }
       const scopes = spec.endpoint_scopes ?? auth.token.scopes;
-      const crates = spec.crate_scopes ?? null;
+      // omitted: as narrow as the token making it (null would mean every crate)
+      const crates = spec.crate_scopes === undefined ? auth.token.cratePatterns : spec.crate_scopes;
       if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === "string")) {
         throw new ApiError(400, "BAD_TOKEN_SPEC", "`endpoint_scopes` must be a list of scope names");
       }
@@ -281,6 +282,20 @@ export class DefaultRegistryService implements RegistryService {
           "AUTH_SCOPE_MISSING",
           `this token cannot create a token with scopes it does not have: ${missing.join(", ")}`,
         );
+      }
+      const held = auth.token.cratePatterns;
+      if (held !== null) {
+        const wider =
+          crates === null
+            ? ["every crate"]
+            : (crates as string[]).filter((p) => !held.some((h) => patternWithin(p, h)));
+        if (wider.length > 0) {
+          throw new ApiError(
+            403,
+            "AUTH_CRATE_PATTERN_MISMATCH",
+            `this token cannot create a token for crates it is not limited to: ${wider.join(", ")}`,
+          );
+        }
       }
       const expiresDays = spec.expires_in_days;
       if (
@@ -328,6 +343,15 @@ export class DefaultRegistryService implements RegistryService {
   async drain(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
   }
+}
+
+/** Every crate name `pattern` matches is also matched by `held`. */
+function patternWithin(pattern: string, held: string): boolean {
+  if (held.endsWith("*")) {
+    const base = pattern.endsWith("*") ? pattern.slice(0, -1) : pattern;
+    return canonicalCrateName(base).startsWith(canonicalCrateName(held.slice(0, -1)));
+  }
+  return !pattern.endsWith("*") && canonicalCrateName(pattern) === canonicalCrateName(held);
 }
 
 function versionJson(v: {
