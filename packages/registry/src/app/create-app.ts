@@ -70,6 +70,9 @@ export function createRegistryApp(options: CreateAppOptions): FastifyInstance {
     requestIdHeader: false,
     trustProxy: false,
     return503OnClosing: true,
+    // on close, drop idle keep-alive connections at once instead of waiting out their timeout
+    forceCloseConnections: "idle",
+    keepAliveTimeout: 5_000,
     ...(options.https
       ? { https: { cert: options.https.cert, key: options.https.key, minVersion: "TLSv1.2" as const } }
       : {}),

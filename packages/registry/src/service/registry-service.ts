@@ -26,6 +26,9 @@ import type { RegistryConfig } from "../config/index.js";
 import { type BlobStore, type Clock, type RegistryStore, storageErrorStatus } from "../storage/index.js";
 import { type PublishContext, publishCrate } from "./publish.js";
 
+/** Bytes of index files kept in memory (the whole corpus index is a few MiB). */
+const INDEX_CACHE_BYTES = 64 * 1024 * 1024;
+
 export interface RegistryServiceOptions {
   config: RegistryConfig;
   store: RegistryStore;
@@ -64,6 +67,8 @@ export class DefaultRegistryService implements RegistryService {
   readonly authRequired: boolean;
   private readonly options: RegistryServiceOptions;
   private inFlight = new Set<Promise<unknown>>();
+  private readonly indexCache = new Map<string, { indexVersion: number; file: IndexFile }>();
+  private cacheBytes = 0;
 
   constructor(options: RegistryServiceOptions) {
     this.options = options;

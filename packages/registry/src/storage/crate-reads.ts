@@ -140,6 +140,19 @@ export async function indexFile(ctx: StoreContext, crateName: string): Promise<I
   };
 }
 
+export async function indexMarker(
+  ctx: StoreContext,
+  crateName: string,
+): Promise<{ indexVersion: number; updatedAt: string } | undefined> {
+  const row = await ctx.db
+    .selectFrom("crates")
+    .select(["name", "index_version", "index_updated_at"])
+    .where("canonical_name", "=", canonicalCrateName(crateName))
+    .executeTakeFirst();
+  if (row === undefined || row.name.toLowerCase() !== crateName.toLowerCase()) return undefined;
+  return { indexVersion: row.index_version, updatedAt: row.index_updated_at };
+}
+
 /**
  * The stored line is immutable; `yanked` is the one field that changes, so it is applied
  * on read. Assigning an existing key keeps the key order of the stored (sorted) line.

@@ -271,6 +271,10 @@ export interface RegistryStore {
   getVersion(crateName: string, version: string): Promise<VersionRecord | undefined>;
   searchCrates(input: SearchInput): Promise<SearchResult>;
   indexFile(crateName: string): Promise<IndexFile | undefined>;
+  /** The index file's change marker alone (one indexed row), for caches and conditional GETs. */
+  indexMarker(
+    crateName: string,
+  ): Promise<{ readonly indexVersion: number; readonly updatedAt: string } | undefined>;
 
   listOwners(crateName: string): Promise<readonly UserRecord[]>;
   isOwner(crateName: string, userId: number): Promise<boolean>;

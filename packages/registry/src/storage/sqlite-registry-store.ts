@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely } from "kysely";
 import { appendAudit, readAuditLog } from "./audit-log.js";
-import { findCrate, getCrate, getVersion, indexFile, searchCrates } from "./crate-reads.js";
+import { findCrate, getCrate, getVersion, indexFile, indexMarker, searchCrates } from "./crate-reads.js";
 import { migrateToLatest, schemaVersion } from "./migrations.js";
 import { addOwner, isOwner, listOwners, removeOwner } from "./owners.js";
 import { publishVersion } from "./publish-version.js";
@@ -92,6 +92,10 @@ export class SqliteRegistryStore implements RegistryStore {
   }
   indexFile(crateName: string): Promise<IndexFile | undefined> {
     return indexFile(this.ctx, crateName);
+  }
+
+  indexMarker(crateName: string): Promise<{ indexVersion: number; updatedAt: string } | undefined> {
+    return indexMarker(this.ctx, crateName);
   }
   listOwners(crateName: string): Promise<readonly UserRecord[]> {
     return listOwners(this.ctx, crateName);
