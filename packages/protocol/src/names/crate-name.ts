@@ -56,3 +56,15 @@ export function validateRegistryCrateName(name: string): RegistryNameError | und
   }
   return undefined;
 }
+
+/**
+ * Names a registry refuses outright: the standard library's crates (a dependency named
+ * `std` would shadow the real one in `extern crate`), `test`, and names Windows cannot
+ * create as files (`nul`, `com1`...), compared after case and `-`/`_` folding.
+ */
+export function isReservedCrateName(name: string): boolean {
+  const folded = canonicalCrateName(name);
+  return RESERVED.has(folded) || /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/.test(folded);
+}
+
+const RESERVED: ReadonlySet<string> = new Set(["std", "core", "alloc", "proc_macro", "test"]);

@@ -8,6 +8,7 @@
 import {
   formatIndexLine,
   formatVersion,
+  isReservedCrateName,
   type PublishMetadata,
   parseManifest,
   parsePublishBody,
@@ -138,6 +139,9 @@ export async function publishCrate(
     maxMetadataBytes: ctx.config.maxMetadataBytes,
     maxCrateBytes: ctx.config.maxCrateBytes,
   });
+  if (isReservedCrateName(meta.name)) {
+    throw bad("PUBLISH_NAME_RESERVED", `the crate name \`${meta.name}\` is reserved (standard library crate or a Windows device name)`);
+  }
   const grant = await authorize({
     token: req.authorization,
     action: "publish-update",
