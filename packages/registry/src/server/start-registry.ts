@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { maxPublishBodyLength } from "@wharf/protocol";
 import { type Logger, pino } from "pino";
 import { openRegistryData, type RegistryData } from "../admin/registry-data.js";
 import { createRegistryApp } from "../app/create-app.js";
@@ -38,7 +39,15 @@ export async function startRegistryServer(
     config.tlsCert && config.tlsKey
       ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
       : undefined;
-  const app = createRegistryApp({ service, logger, https, loginUrl: `${config.publicUrl}/me` });
+  // the body limit follows max-crate-bytes: without it the app's 12 MiB default both buffered
+  // bodies far over a small limit and refused crates under a limit raised above 12 MiB
+  const app = createRegistryApp({
+    service,
+    logger,
+    https,
+    loginUrl: `${config.publicUrl}/me`,
+    limits: { maxPublishBytes: maxPublishBodyLength(config) },
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -140,7 +140,10 @@ export async function publishCrate(
     maxCrateBytes: ctx.config.maxCrateBytes,
   });
   if (isReservedCrateName(meta.name)) {
-    throw bad("PUBLISH_NAME_RESERVED", `the crate name \`${meta.name}\` is reserved (standard library crate or a Windows device name)`);
+    throw bad(
+      "PUBLISH_NAME_RESERVED",
+      `the crate name \`${meta.name}\` is reserved (standard library crate or a Windows device name)`,
+    );
   }
   const grant = await authorize({
     token: req.authorization,
@@ -170,6 +173,31 @@ export async function publishCrate(
       "REGISTRY_VERSION_EXISTS",
       `crate version \`${meta.name}@${meta.vers}\` is already uploaded`,
     );
+  }
+  // The store refuses these too, but only after the blob is written: refuse them here so a
+  // refused upload leaves nothing behind (the store stays the last word for races).
+  const existing = grant.newCrate ? undefined : await ctx.store.getCrate(meta.name);
+  if (existing !== undefined && existing.name !== meta.name) {
+    throw new ApiError(
+      409,
+      "REGISTRY_CRATE_NAME_COLLISION",
+      `crate \`${meta.name}\` collides with the existing crate \`${existing.name}\` (publish it as \`${existing.name}\`, or choose a different name)`,
+    );
+  }
+  const parsedVersion = tryParseVersion(meta.vers);
+  if (existing !== undefined && parsedVersion.ok) {
+    const canonical = formatVersion({ ...parsedVersion.value, build: "" });
+    const same = existing.versions.find((v) => {
+      const p = tryParseVersion(v.num);
+      return p.ok && formatVersion({ ...p.value, build: "" }) === canonical;
+    });
+    if (same !== undefined) {
+      throw new ApiError(
+        409,
+        "REGISTRY_VERSION_EXISTS",
+        `crate version \`${meta.name}@${meta.vers}\` differs only in build metadata from the uploaded \`${same.num}\``,
+      );
+    }
   }
   const limited = await checkPublishRateLimit({
     store: ctx.store,

@@ -47,6 +47,10 @@ export function toApiError(error: unknown): unknown {
         error.code,
         error.hint ? `${error.message} (${error.hint})` : error.message,
       );
+    // a body over max-crate-bytes / max-metadata-bytes is too large, not malformed (crates.io: 413)
+    if (error.code === "PUBLISH_BODY_CRATE_TOO_LARGE" || error.code === "PUBLISH_BODY_METADATA_TOO_LARGE") {
+      return new ApiError(413, error.code, error.message);
+    }
     if (
       error.code.startsWith("CRATE_ARCHIVE") ||
       error.code.startsWith("PUBLISH") ||
