@@ -21,6 +21,7 @@ import {
   authenticate,
   authorize,
   createApiToken,
+  DEFAULT_TOKEN_LIFETIME_DAYS,
 } from "../auth/index.js";
 import type { RegistryConfig } from "../config/index.js";
 import { type BlobStore, type Clock, type RegistryStore, storageErrorStatus } from "../storage/index.js";
@@ -118,13 +119,36 @@ export class DefaultRegistryService implements RegistryService {
 
   async indexFile(name: string, req: RequestInfo): Promise<IndexFile | undefined> {
     await this.guard("read", name, req);
+    // one indexed row tells whether the cached file is current (another process, such as
+    // `wharf registry import`, may have changed it); only then is the whole file rebuilt
+    const marker = await this.options.store.indexMarker(name);
+    if (!marker) return undefined;
+    const key = name.toLowerCase();
+    const cached = this.indexCache.get(key);
+    if (cached && cached.indexVersion === marker.indexVersion) return cached.file;
     const file = await this.options.store.indexFile(name);
     if (!file) return undefined;
-    return {
+    const out = {
       body: file.content,
       etag: `"${file.indexVersion}-${file.lineCount}"`,
       lastModified: new Date(file.updatedAt),
     };
+    this.remember(key, file.indexVersion, out);
+    return out;
+  }
+
+  private remember(key: string, indexVersion: number, file: IndexFile): void {
+    const old = this.indexCache.get(key);
+    if (old) this.cacheBytes -= old.file.body.length;
+    this.indexCache.delete(key);
+    this.indexCache.set(key, { indexVersion, file });
+    this.cacheBytes += file.body.length;
+    // Map keeps insertion order: evict the oldest entries past the budget
+    for (const [k, v] of this.indexCache) {
+      if (this.cacheBytes <= INDEX_CACHE_BYTES) break;
+      this.indexCache.delete(k);
+      this.cacheBytes -= v.file.body.length;
+    }
   }
 
   async download(name: string, version: string, req: RequestInfo): Promise<Download | undefined> {
@@ -318,13 +342,28 @@ export class DefaultRegistryService implements RegistryService {
           '`expires_in_days` must be a whole number of days or "never"',
         );
       }
+      // nor can it outlive the token making it
+      let expires = expiresDays as number | "never" | undefined;
+      if (auth.token.expiresAt !== null) {
+        const leftDays = Math.floor(
+          (Date.parse(auth.token.expiresAt) - this.options.now().getTime()) / 86_400_000,
+        );
+        if (expires === "never" || (typeof expires === "number" && expires > leftDays)) {
+          throw new ApiError(
+            403,
+            "AUTH_TOKEN_LIFETIME",
+            `this token expires in ${leftDays} days and cannot create a token that lives longer`,
+          );
+        }
+        expires ??= Math.max(1, Math.min(DEFAULT_TOKEN_LIFETIME_DAYS, leftDays));
+      }
       const created = await createApiToken({
         store: this.options.store,
         userId: auth.user.id,
         name,
         scopes: scopes as string[],
         cratePatterns: crates as string[] | null,
-        expires: expiresDays as number | "never" | undefined,
+        expires,
         actor: { kind: "user", userId: auth.user.id },
         now: this.options.now,
       });
