@@ -5,7 +5,8 @@
  */
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import { canonicalCrateName } from "@wharf/protocol";
+import Database, { type Statement } from "better-sqlite3";
 import { Kysely } from "kysely";
 import { appendAudit, readAuditLog } from "./audit-log.js";
 import { findCrate, getCrate, getVersion, indexFile, indexMarker, searchCrates } from "./crate-reads.js";
@@ -59,13 +60,25 @@ export interface OpenSqliteRegistryStoreOptions {
   readonly migrate?: boolean | undefined;
 }
 
+interface MarkerRow {
+  name: string;
+  index_version: number;
+  index_updated_at: string;
+}
+
 export class SqliteRegistryStore implements RegistryStore {
   readonly db: Kysely<RegistryDatabase>;
   private readonly ctx: StoreContext;
 
-  constructor(options: { db: Kysely<RegistryDatabase>; now: Clock }) {
+  /** the raw handle, for the one read on the hot path of every index request */
+  private readonly markerStatement: Statement<[string], MarkerRow> | undefined;
+
+  constructor(options: { db: Kysely<RegistryDatabase>; now: Clock; sqlite?: Database.Database | undefined }) {
     this.db = options.db;
     this.ctx = { db: options.db, now: options.now };
+    this.markerStatement = options.sqlite?.prepare<[string], MarkerRow>(
+      "SELECT name, index_version, index_updated_at FROM crates WHERE canonical_name = ?",
+    );
   }
 
   schemaVersion(): Promise<number> {
@@ -95,7 +108,12 @@ export class SqliteRegistryStore implements RegistryStore {
   }
 
   indexMarker(crateName: string): Promise<{ indexVersion: number; updatedAt: string } | undefined> {
-    return indexMarker(this.ctx, crateName);
+    if (!this.markerStatement) return indexMarker(this.ctx, crateName);
+    // a prepared statement skips the query builder: this runs for every index GET and 304
+    const row = this.markerStatement.get(canonicalCrateName(crateName));
+    if (row === undefined || row.name.toLowerCase() !== crateName.toLowerCase())
+      return Promise.resolve(undefined);
+    return Promise.resolve({ indexVersion: row.index_version, updatedAt: row.index_updated_at });
   }
   listOwners(crateName: string): Promise<readonly UserRecord[]> {
     return listOwners(this.ctx, crateName);
@@ -182,5 +200,5 @@ export async function openSqliteRegistryStore(
     await db.destroy();
     throw error;
   }
-  return new SqliteRegistryStore({ db, now: options.now });
+  return new SqliteRegistryStore({ db, now: options.now, sqlite });
 }
