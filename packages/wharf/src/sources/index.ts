@@ -1,0 +1,14 @@
+/**
+ * sources: where packages come from. This first slice is the sparse registry client: the
+ * index and .crate downloads over HTTPS (undici), with the transport policy (HTTPS only,
+ * custom CA, bounded redirects, concurrency, retries, timeouts, size bounds) in one place.
+ * May import @wharf/protocol, ../cache, undici and node built-ins; never reads the
+ * environment (callers pass caFile, tokens and wharfHome in).
+ */
+export * from "./concurrency-limit.js";
+export * from "./download-url.js";
+export * from "./http-fetcher.js";
+export * from "./registry-config.js";
+export * from "./registry-url.js";
+export * from "./retry-policy.js";
+export * from "./sparse-registry-client.js";
