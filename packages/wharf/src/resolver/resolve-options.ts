@@ -1,0 +1,32 @@
+/** What a resolve starts from (cargo's `(Summary, ResolveOpts)` roots and `VersionPreferences`). */
+import type { PackageId, Summary } from "./summary.js";
+
+export interface RootRequest {
+  /** a workspace member (or any package resolved as a root) */
+  readonly summary: Summary;
+  /**
+   * Feature values to enable (`feat`, `dep/feat`). cargo resolves the lockfile with every
+   * feature of every member, so allFeatures defaults to true.
+   */
+  readonly features?: readonly string[] | undefined;
+  readonly allFeatures?: boolean | undefined;
+  readonly defaultFeatures?: boolean | undefined;
+  /** whether this root's dev-dependencies take part; default true (the lockfile has them) */
+  readonly devDeps?: boolean | undefined;
+}
+
+export interface ResolveOptions {
+  readonly roots: readonly RootRequest[];
+  /**
+   * Package ids of the previous resolve (Cargo.lock): tried before any other candidate,
+   * and allowed even when yanked since (cargo's yanked whitelist).
+   */
+  readonly locked?: readonly PackageId[] | undefined;
+  /** `-Z minimal-versions`: oldest candidates first */
+  readonly minimalVersions?: boolean | undefined;
+  /**
+   * The rust-versions of the workspace (cargo's `resolver.incompatible-rust-versions =
+   * "fallback"`): candidates whose rust-version fits more of them are tried first.
+   */
+  readonly rustVersions?: readonly string[] | undefined;
+}
