@@ -57,12 +57,12 @@ export function singleDependencyProject(krate: CorpusCrate, rustVersion?: string
 const MULTI: Record<string, string> = {
   "serde-stack": `serde = { version = "1", features = ["derive"] }\nserde_json = "1"\nserde_yaml = "0.8"\ntoml = "0.5"`,
   "cli-app": `clap = { version = "4", features = ["derive"] }\nanyhow = "1"\nthiserror = "1"\nenv_logger = "0.9"\nlog = "0.4"`,
-  "crypto": `sha2 = "0.10"\nsha1 = "0.10"\nmd-5 = { package = "md", version = "0.10", optional = true }\nhex = "0.4"\ndigest = { version = "0.10", features = ["std"] }`,
-  "async": `tokio = { version = "1", features = ["rt", "macros", "sync"] }\nfutures = "0.3"\npin-project-lite = "0.2"`,
-  "random": `rand = { version = "0.8", features = ["small_rng"] }\nrand_chacha = "0.3"\ngetrandom = "0.2"`,
-  "parsing": `regex = "1"\nnom = "7"\nsemver = "1"\nurl = "2"\nidna = "0.3"`,
-  "parallel": `rayon = "1"\ncrossbeam-channel = "0.5"\nnum_cpus = "1"\nparking_lot = "0.12"`,
-  "data": `indexmap = "1"\nhashbrown = "0.12"\npetgraph = "0.6"\nsmallvec = "1"\nitertools = "0.10"`,
+  crypto: `sha2 = "0.10"\nsha1 = "0.10"\nmd5 = { package = "md-5", version = "0.10", optional = true }\nhex = "0.4"\ndigest = { version = "0.10", features = ["std"] }`,
+  async: `tokio = { version = "1", features = ["rt", "macros", "sync"] }\nfutures = "0.3"\npin-project-lite = "0.2"`,
+  random: `rand = { version = "0.8", features = ["small_rng"] }\nrand_chacha = "0.3"\ngetrandom = "0.2"`,
+  parsing: `regex = "1"\nnom = "7"\nsemver = "1"\nurl = "2"\nidna = "0.3"`,
+  parallel: `rayon = "1"\ncrossbeam-channel = "0.5"\nnum_cpus = "1"\nparking_lot = "0.12"`,
+  data: `indexmap = "1"\nhashbrown = "0.12"\npetgraph = "0.6"\nsmallvec = "1"\nitertools = "0.10"`,
   "time-and-text": `chrono = "0.4"\ntextwrap = "0.16"\nunicode-width = "0.1"\nunicode-segmentation = "1"\nuuid = "1"`,
   "proc-macros": `syn = { version = "1", features = ["full"] }\nquote = "1"\nproc-macro2 = "1"\nthiserror = "1"\nrkyv = "0.7"`,
 };

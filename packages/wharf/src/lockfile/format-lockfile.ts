@@ -5,7 +5,7 @@
  * unambiguous form, `[[patch.unused]]`, `[metadata]`, and one trailing newline from v2 on.
  */
 import { WharfError } from "@wharf/protocol";
-import { referenceSource } from "./lock-source.js";
+import { compareUtf8, referenceSource } from "./lock-source.js";
 import {
   GENERATED_MARKER,
   GENERATED_NOTE,
@@ -21,7 +21,6 @@ import {
   type EncodedReference,
   formatEncodedReference,
 } from "./package-order.js";
-import { compareUtf8 } from "./lock-source.js";
 import { tomlKey, tomlString } from "./toml-string.js";
 
 /** name -> version -> how many packages have that name and version (cargo's EncodeState) */

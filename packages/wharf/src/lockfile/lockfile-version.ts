@@ -32,5 +32,5 @@ function floorFor(rustVersion: string | undefined): LockfileVersion {
 export function lockfileVersionFor(options: LockfileVersionOptions): LockfileVersion {
   const floor = floorFor(options.rustVersion);
   const current = options.previous ?? floor;
-  return current < floor ? floor : current;
+  return Math.max(current, floor) as LockfileVersion;
 }

@@ -9,7 +9,6 @@
 import { tryParseVersion } from "@wharf/protocol";
 import { parse, type TomlTable, type TomlValue } from "smol-toml";
 import { parseSource, sameSource } from "./lock-source.js";
-import { lockfileError } from "./lockfile-error.js";
 import {
   GENERATED_MARKER,
   GENERATED_NOTE,
@@ -19,6 +18,7 @@ import {
   type LockfileVersion,
   type UnusedPatch,
 } from "./lockfile.js";
+import { lockfileError } from "./lockfile-error.js";
 import type { EncodedReference } from "./package-order.js";
 
 function isTable(value: TomlValue | undefined): value is TomlTable {
@@ -40,7 +40,8 @@ function optionalString(r: Reader, table: TomlTable, key: string, where: string)
 
 function requiredString(r: Reader, table: TomlTable, key: string, where: string): string {
   const value = optionalString(r, table, key, where);
-  if (value === undefined) throw lockfileError("LOCKFILE_MISSING_FIELD", r.file, `${where} has no \`${key}\``);
+  if (value === undefined)
+    throw lockfileError("LOCKFILE_MISSING_FIELD", r.file, `${where} has no \`${key}\``);
   return value;
 }
 
@@ -56,7 +57,11 @@ function readIdentity(r: Reader, table: TomlTable, where: string): UnusedPatch {
   const name = requiredString(r, table, "name", where);
   const version = requiredString(r, table, "version", where);
   if (!tryParseVersion(version).ok) {
-    throw lockfileError("LOCKFILE_INVALID_VERSION", r.file, `invalid version \`${version}\` of package \`${name}\``);
+    throw lockfileError(
+      "LOCKFILE_INVALID_VERSION",
+      r.file,
+      `invalid version \`${version}\` of package \`${name}\``,
+    );
   }
   const source = optionalString(r, table, "source", `package \`${name}\``);
   return {
@@ -75,7 +80,11 @@ function parseReference(r: Reader, text: string, where: string): EncodedReferenc
   const version = first < 0 ? undefined : second < 0 ? text.slice(first + 1) : text.slice(first + 1, second);
   const rest = second < 0 ? undefined : text.slice(second + 1);
   const bad = (why: string) =>
-    lockfileError("LOCKFILE_INVALID_DEPENDENCY", r.file, `invalid dependency \`${text}\` in ${where}: ${why}`);
+    lockfileError(
+      "LOCKFILE_INVALID_DEPENDENCY",
+      r.file,
+      `invalid dependency \`${text}\` in ${where}: ${why}`,
+    );
   if (name === "") throw bad("empty package name");
   if (version === "") throw bad("empty version");
   if (rest === undefined) return { name, version };
@@ -150,7 +159,11 @@ function toRef(pkg: UnusedPatch): LockedPackageRef {
 function stringArray(r: Reader, value: TomlValue | undefined, where: string): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-    throw lockfileError("LOCKFILE_INVALID_FIELD", r.file, `\`dependencies\` of ${where} must be an array of strings`);
+    throw lockfileError(
+      "LOCKFILE_INVALID_FIELD",
+      r.file,
+      `\`dependencies\` of ${where} must be an array of strings`,
+    );
   }
   return value as string[];
 }
@@ -275,7 +288,12 @@ export function parseLockfile(text: string, file: string): Lockfile {
   const metadata = readMetadata(r, doc);
   const checksumKeys = Object.keys(metadata).filter((k) => k.startsWith("checksum "));
   for (const key of checksumKeys) {
-    const found = lookup(r, byName, parseReference(r, key.slice("checksum ".length), "`[metadata]`"), "`[metadata]`");
+    const found = lookup(
+      r,
+      byName,
+      parseReference(r, key.slice("checksum ".length), "`[metadata]`"),
+      "`[metadata]`",
+    );
     const value = metadata[key]!;
     const index = identities.indexOf(found.target);
     packages[index]!.checksum = value === "<none>" ? undefined : value;
