@@ -5,7 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compatibleRangeKey, isWharfError, matches, parseRequirement, parseVersion, type SourceId, type Version } from "@wharf/protocol";
+import {
+  compatibleRangeKey,
+  isWharfError,
+  matches,
+  parseRequirement,
+  parseVersion,
+  type SourceId,
+  type Version,
+} from "@wharf/protocol";
 import fc from "fast-check";
 import { MemoryRegistry } from "./memory-registry.js";
 import { resolve } from "./resolve.js";
@@ -17,7 +25,22 @@ const REG: SourceId = { kind: "registry", url: "https://example.com/index" };
 const ROOT_SOURCE: SourceId = { kind: "path", path: "/w/root" };
 const NAMES = ["a", "b", "c", "d", "e"];
 const VERSIONS = ["0.1.0", "0.1.1", "0.2.0", "1.0.0", "1.1.0", "1.2.0", "2.0.0"];
-const REQS = ["*", "^0.1", "=0.1.0", "^0.1.1", "^0.2", "^1", "^1.1", "=1.0.0", ">=1.0.0", "<1", "~1.2", "^2", "=2.0.0", ">=0.1.1, <1.1.0"];
+const REQS = [
+  "*",
+  "^0.1",
+  "=0.1.0",
+  "^0.1.1",
+  "^0.2",
+  "^1",
+  "^1.1",
+  "=1.0.0",
+  ">=1.0.0",
+  "<1",
+  "~1.2",
+  "^2",
+  "=2.0.0",
+  ">=0.1.1, <1.1.0",
+];
 
 interface Edge {
   readonly to: number;
@@ -33,19 +56,21 @@ function edgesTo(from: number, n: number): fc.Arbitrary<Edge[]> {
   const targets = [];
   for (let t = from + 1; t < n; t++) targets.push(t);
   if (targets.length === 0) return fc.constant([]);
-  return fc.uniqueArray(
-    fc.record({ to: fc.constantFrom(...targets), req: fc.constantFrom(...REQS) }),
-    { maxLength: 3, selector: (e) => e.to },
-  );
+  return fc.uniqueArray(fc.record({ to: fc.constantFrom(...targets), req: fc.constantFrom(...REQS) }), {
+    maxLength: 3,
+    selector: (e) => e.to,
+  });
 }
 
 const specArb: fc.Arbitrary<Spec> = fc.integer({ min: 1, max: 5 }).chain((n) =>
   fc.record({
     packages: fc.tuple(
       ...Array.from({ length: n }, (_, i) =>
-        fc.uniqueArray(fc.constantFrom(...VERSIONS), { minLength: 1, maxLength: 4 }).chain((versions) =>
-          fc.tuple(...versions.map((version) => edgesTo(i, n).map((edges) => ({ version, edges })))),
-        ),
+        fc
+          .uniqueArray(fc.constantFrom(...VERSIONS), { minLength: 1, maxLength: 4 })
+          .chain((versions) =>
+            fc.tuple(...versions.map((version) => edgesTo(i, n).map((edges) => ({ version, edges })))),
+          ),
       ),
     ),
     rootEdges: edgesTo(-1, n),
@@ -115,7 +140,8 @@ function bruteForce(spec: Spec): boolean {
   const search = (i: number): boolean => {
     if (i === n) return true;
     const reqs: string[] = spec.rootEdges.filter((e) => e.to === i).map((e) => e.req);
-    for (const picked of chosen) for (const v of picked) for (const e of v.edges) if (e.to === i) reqs.push(e.req);
+    for (const picked of chosen)
+      for (const v of picked) for (const e of v.edges) if (e.to === i) reqs.push(e.req);
     const all = spec.packages[i]!;
     for (const selection of selections(all.map((v) => parseVersion(v.version)))) {
       const ok = reqs.every((r) => selection.some((v) => matches(parseRequirement(r), v)));
