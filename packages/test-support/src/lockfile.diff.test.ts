@@ -96,10 +96,34 @@ function firstDifference(expected: string, actual: string): string {
 }
 
 /** What the resolver would hand over for this lock file, rebuilt from the model. */
-function sourceIdOf(name: string, version: string, source: string | undefined): SourceId {
-  if (source === undefined) return { kind: "path", path: `/work/${name}-${version}` };
-  if (source.startsWith("sparse+")) return { kind: "registry", url: source };
-  if (source.startsWith("registry+")) return { kind: "registry", url: source.slice("registry+".length) };
+function sourceIdOf(
+  p: { name: string; version: string; source?: string | undefined },
+  lockVersion: number,
+): { source: SourceId; precise?: string } {
+  const source = p.source;
+  if (source === undefined) return { source: { kind: "path", path: `/work/${p.name}-${p.version}` } };
+  if (source.startsWith("sparse+")) return { source: { kind: "registry", url: source } };
+  if (source.startsWith("registry+"))
+    return { source: { kind: "registry", url: source.slice("registry+".length) } };
+  if (source.startsWith("git+")) {
+    const [rest, precise] = source.slice("git+".length).split("#");
+    const [url, query] = rest!.split("?");
+    // v4 form-encodes the reference; v3 wrote it raw
+    const branch =
+      query === undefined
+        ? undefined
+        : lockVersion >= 4
+          ? new URLSearchParams(query).get("branch")
+          : query.slice("branch=".length);
+    return {
+      source: {
+        kind: "git",
+        url: url!,
+        reference: branch ? { kind: "branch", name: branch } : { kind: "default-branch" },
+      },
+      ...(precise ? { precise } : {}),
+    };
+  }
   throw new Error(`no SourceId for ${source} in this test`);
 }
 
@@ -107,19 +131,21 @@ function resolveInputOf(lock: Lockfile): EncodeResolveInput {
   const id = (p: { name: string; version: string; source?: string | undefined }): ResolvedPackageId => ({
     name: p.name,
     version: p.version,
-    source: sourceIdOf(p.name, p.version, p.source),
+    source: sourceIdOf(p, lock.version).source,
   });
   return {
     version: lock.version,
     // reversed, so the encoder's own sorting is what puts them in order
     packages: [...lock.packages].reverse().map((p) => ({
       ...id(p),
+      precise: sourceIdOf(p, lock.version).precise,
       checksum: p.checksum,
       dependencies: [...p.dependencies].reverse().map(id),
     })),
     unusedPatches: lock.patchUnused?.map((p) => ({
       ...id(p),
       ...(p.checksum ? { checksum: p.checksum } : {}),
+      ...(sourceIdOf(p, lock.version).precise ? { precise: sourceIdOf(p, lock.version).precise! } : {}),
     })),
     metadata: lock.metadata,
     extraComments: lock.extraComments,
@@ -255,6 +281,41 @@ describe("Cargo.lock bytes: wharf's writer against cargo 1.95", () => {
     const v2 = await runAll(old("1.45"), "v2");
     const v1 = await runAll(old("1.40"), "v1");
     summarize(t, [...v2, ...v1]);
+  });
+
+  test("(d) a git source with an encoded branch, one crate from two registries, an unused patch; v4 and v3", async (t) => {
+    const repo = join(home.root, "git", "gitdep");
+    writeTree(repo, {
+      "Cargo.toml": `[package]\nname = "gitdep"\nversion = "0.1.0"\nedition = "2021"\n[dependencies]\nitoa = "1"\n`,
+      "src/lib.rs": "",
+    });
+    const git = async (...args: string[]) => {
+      const r = await runAsync("git", args, { cwd: repo, env: { ...client.env, GIT_CONFIG_NOSYSTEM: "1" } });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    await git("init", "-q", "-b", "feat/x+y");
+    await git("add", ".");
+    await git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "init");
+    const project = (rustVersion?: string): LockfileProject => ({
+      name: "mixed-sources",
+      files: {
+        "Cargo.toml": `[package]\nname = "mixed"\nversion = "0.1.0"\nedition = "2021"\n${
+          rustVersion ? `rust-version = "${rustVersion}"\n` : ""
+        }\n[dependencies]\ngitdep = { git = "file://${repo}", branch = "feat/x+y" }\nitoa = "1"\nitoa_named = { package = "itoa", version = "1", registry = "wharf" }\n\n[patch.crates-io]\nserde = { path = "patched-serde" }\n`,
+        "src/lib.rs": "",
+        "patched-serde/Cargo.toml": `[package]\nname = "serde"\nversion = "9.9.9"\nedition = "2021"\n`,
+        "patched-serde/src/lib.rs": "",
+      },
+    });
+    const v4 = await runAll([project()], "v4");
+    const v3 = await runAll([project("1.70")], "v3");
+    summarize(t, [...v4, ...v3]);
+    const shown = await cargoLock(project(), "v4-show");
+    const text = shown.text ?? "";
+    if (process.env["WHARF_DIFF_SHOW"] === "1") console.log(text);
+    assert.match(text, /\?branch=feat%2Fx%2By#[0-9a-f]{40}"/);
+    assert.match(text, /^ "itoa 1\.0\.1 \(sparse\+https:/m);
+    assert.match(text, /^\[\[patch\.unused\]\]$/m);
   });
 
   test("rust-version picks the encoding, and an existing version 3 lock file is kept until it changes", async () => {
