@@ -144,6 +144,12 @@ function showUrl(url: URL | string): string {
   return redactSecrets(u.href);
 }
 
+/** Stops reading a body we do not want; undici reports that as an error event, which is expected here. */
+function discard(body: { on(event: "error", listener: () => void): unknown; destroy(): unknown }): void {
+  body.on("error", () => undefined);
+  body.destroy();
+}
+
 /** Thrown inside an attempt for a response that will not become better by asking again. */
 class FinalError extends Error {
   constructor(readonly error: WharfError) {
@@ -297,7 +303,7 @@ export class HttpFetcher {
         return Array.isArray(v) ? v[0] : v;
       };
       if (REDIRECTS.has(res.statusCode)) {
-        res.body.destroy();
+        discard(res.body);
         const location = header("location");
         if (location === undefined) {
           throw new FinalError(
@@ -328,7 +334,7 @@ export class HttpFetcher {
       const limit = ok ? req.maxBytes : ERROR_BODY_BYTES;
       const declared = Number(header("content-length"));
       if (ok && Number.isFinite(declared) && declared > limit) {
-        res.body.destroy();
+        discard(res.body);
         throw new FinalError(this.tooLarge(url, limit, declared));
       }
       const hash = createHash("sha256");
@@ -337,7 +343,7 @@ export class HttpFetcher {
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         total += chunk.length;
         if (total > limit) {
-          res.body.destroy();
+          discard(res.body);
           if (ok) throw new FinalError(this.tooLarge(url, limit, total));
           total -= chunk.length;
           break; // an error page is only read for its message
