@@ -39,6 +39,10 @@ export interface FaultServer {
   /** https://127.0.0.1:PORT */
   url: string;
   requests: RecordedRequest[];
+  /** the most requests this server had in flight at once (answered but not finished) */
+  readonly maxInFlight: number;
+  /** starts a new measurement of maxInFlight */
+  resetMaxInFlight(): void;
   setRoute(path: string, route: FaultRoute): void;
   close(): Promise<void>;
 }
@@ -57,6 +61,8 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
   const routes = new Map<string, FaultRoute>(Object.entries(options.routes ?? {}));
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let maxInFlight = 0;
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(
@@ -76,6 +82,9 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       const route = routes.get(path);
       const fault = route?.faults?.shift();
       requests.push({ path, headers: { ...req.headers }, outcome: fault?.kind ?? "ok" });
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      res.once("close", () => inFlight--);
       if (route === undefined) {
         res.writeHead(404, { "content-type": "text/plain" }).end("not found");
         return;
@@ -100,9 +109,14 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
             res.end();
             return;
           }
-          res.write(body.subarray(offset, offset + size));
+          const chunk = body.subarray(offset, offset + size);
           offset += size;
-          later(fault.intervalMs, tick);
+          // end with the last chunk: the response is over when the client has it all
+          if (offset >= body.length) res.end(chunk);
+          else {
+            res.write(chunk);
+            later(fault.intervalMs, tick);
+          }
         };
         tick();
         return;
@@ -130,6 +144,12 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
   return {
     url: `https://127.0.0.1:${port}`,
     requests,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    resetMaxInFlight: () => {
+      maxInFlight = inFlight;
+    },
     setRoute: (path, route) => routes.set(path, route),
     close: async () => {
       for (const t of timers) clearTimeout(t);

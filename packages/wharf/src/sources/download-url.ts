@@ -2,7 +2,7 @@
  * The download URL of a .crate from config.json's `dl`: cargo's markers, or the default
  * `/{crate}/{version}/download` suffix when `dl` has none.
  */
-import { indexFilePath } from "@wharf/protocol";
+import { indexFilePath, WharfError } from "@wharf/protocol";
 
 const MARKERS = ["{crate}", "{version}", "{prefix}", "{lowerprefix}", "{sha256-checksum}"] as const;
 
@@ -21,7 +21,17 @@ export function cratePrefix(name: string): string {
   }
 }
 
+/** what a semver version can contain; anything else must not reach a URL */
+const VERSION_RE = /^[0-9A-Za-z.+-]{1,256}$/;
+
 export function downloadUrl(dl: string, name: string, version: string, cksum: string): string {
+  indexFilePath(name); // refuses anything that is not a crate name
+  if (!VERSION_RE.test(version)) {
+    throw new WharfError({
+      code: "INDEX_LINE_VERSION",
+      message: `\`${JSON.stringify(version).slice(1, -1)}\` is not a version that can be downloaded`,
+    });
+  }
   if (!MARKERS.some((m) => dl.includes(m))) {
     return `${dl.replace(/\/+$/, "")}/${name}/${version}/download`;
   }

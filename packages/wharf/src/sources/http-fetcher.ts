@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { redactSecrets, WharfError } from "@wharf/protocol";
+import { REDACTED, redactSecrets, WharfError } from "@wharf/protocol";
 import { Agent, request } from "undici";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { checkTransportUrl, type UrlPolicy } from "./registry-url.js";
@@ -223,12 +223,13 @@ export class HttpFetcher {
             hint: "try again later",
           });
         }
-        if (attempt >= this.retry.maxRetries) throw this.statusError(res, attempt + 1);
+        if (attempt >= this.retry.maxRetries) throw this.statusError(res, attempt + 1, req.token);
         delayMs =
           retryAfter !== undefined
             ? Math.min(retryAfter, this.retry.maxRetryAfterMs)
             : backoffDelayMs(this.retry, attempt, random);
-        if (Date.now() - started + delayMs > this.retry.maxTotalMs) throw this.statusError(res, attempt + 1);
+        if (Date.now() - started + delayMs > this.retry.maxTotalMs)
+          throw this.statusError(res, attempt + 1, req.token);
       } catch (error) {
         if (error instanceof FinalError) throw error.error;
         if (error instanceof WharfError) throw error;
@@ -267,8 +268,10 @@ export class HttpFetcher {
     }
   }
 
-  private statusError(res: FetchResponse, attempts: number): WharfError {
-    const detail = new TextDecoder().decode(res.body.subarray(0, 512)).trim();
+  private statusError(res: FetchResponse, attempts: number, token: string | undefined): WharfError {
+    // the server may echo our request back; redactSecrets knows token shapes, not this token
+    let detail = new TextDecoder().decode(res.body.subarray(0, 512)).trim();
+    if (token !== undefined && token !== "") detail = detail.replaceAll(token, REDACTED);
     return new WharfError({
       code: res.status === 429 ? "REGISTRY_RATE_LIMITED" : "REGISTRY_HTTP_ERROR",
       message: `${showUrl(res.url)} answered HTTP ${res.status}${detail ? `: ${redactSecrets(detail)}` : ""}`,
