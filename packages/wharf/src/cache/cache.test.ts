@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { sha256Hex, WharfError, writeCrateArchive } from "@wharf/protocol";
 import { WharfCache } from "./wharf-cache.js";
 
@@ -137,5 +139,74 @@ describe("WharfCache", () => {
     for (let i = 0; i < order.length; i += 2) {
       assert.equal(order[i]!.slice(6), order[i + 1]!.slice(4), order.join(", "));
     }
+  });
+
+  it("makes another process wait for the lock, within a bound", async () => {
+    const cache = await new WharfCache({ wharfHome: join(home, "i"), lock: { retries: 2 } }).init();
+    const lockModule = fileURLToPath(new URL("./cache-lock.js", import.meta.url));
+    const script = [
+      "const [mod, target] = process.argv.slice(1);",
+      "const { withCacheLock } = await import(mod);",
+      "await withCacheLock(target, async () => {",
+      "  process.stdout.write('locked\\n');",
+      "  await new Promise((r) => setTimeout(r, 1500));",
+      "});",
+    ].join("\n");
+    const child = spawn(
+      process.execPath,
+      ["--input-type=module", "-e", script, "--", lockModule, cache.paths.lockTarget],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.once("data", () => resolve());
+        child.once("exit", () => reject(new Error("lock holder exited early")));
+      });
+      await assert.rejects(
+        cache.withLock(async () => undefined),
+        { code: "CACHE_LOCK_TIMEOUT" },
+      );
+      assert.equal(await exited, 0);
+      assert.equal(await cache.withLock(async () => "mine"), "mine");
+    } finally {
+      child.kill();
+    }
+  });
+
+  it("sweeps only old temp dirs left by crashed extractions", async () => {
+    const cache = await new WharfCache({ wharfHome: join(home, "j") }).init();
+    const { mkdir } = await import("node:fs/promises");
+    const old = join(cache.paths.src, ".tmp-old");
+    const young = join(cache.paths.src, ".tmp-young");
+    await mkdir(old);
+    await mkdir(young);
+    const past = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    await utimes(old, past, past);
+    await new WharfCache({ wharfHome: join(home, "j") }).init();
+    await assert.rejects(stat(old));
+    await stat(young);
+  });
+
+  it("refuses tampered sources it cannot restore because the .crate is gone too", async () => {
+    const cache = await new WharfCache({ wharfHome: join(home, "k") }).init();
+    const c = sampleCrate();
+    await cache.crates.put(c.bytes, c.sha256);
+    const ref = { name: c.name, version: c.version, sha256: c.sha256 };
+    const { dir } = await cache.extractCrate(ref);
+    await chmod(dir, 0o755);
+    await rm(join(dir, "build.sh"));
+    await rm(cache.crates.pathOf(c.sha256));
+    await assert.rejects(
+      new WharfCache({ wharfHome: join(home, "k") }).verifiedSourceDir(ref),
+      (e: unknown) => {
+        assert.ok(e instanceof WharfError);
+        assert.equal(e.code, "CACHE_SOURCE_TAMPERED");
+        assert.match(e.message, /demo v1\.0\.0.*build\.sh.*is missing/);
+        return true;
+      },
+    );
   });
 });

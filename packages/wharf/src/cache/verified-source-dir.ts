@@ -6,7 +6,7 @@
  * so a build of many units does not re-hash the same crate over and over.
  */
 import { stat } from "node:fs/promises";
-import type { Diagnostic } from "@wharf/protocol";
+import { type Diagnostic, WharfError } from "@wharf/protocol";
 import type { CachePaths } from "./cache-paths.js";
 import type { CrateStore } from "./crate-store.js";
 import { type CrateRef, type ExtractOptions, extractCrate, sourceLocation } from "./extract-crate.js";
@@ -87,6 +87,13 @@ export async function verifiedSourceDir(
       code: "CACHE_SOURCE_TAMPERED",
       file: mismatch.file === "" ? location.dir : `${location.dir}/${mismatch.file}`,
       message: `extracted sources of \`${ref.name} v${ref.version}\` do not match their manifest: ${what} ${describe(mismatch)}; extracting them again from the verified .crate`,
+    });
+  }
+  if (mismatch !== undefined && !(await store.has(ref.sha256))) {
+    throw new WharfError({
+      code: "CACHE_SOURCE_TAMPERED",
+      message: diagnostics[0]!.message.replace(/; extracting them again.*$/, ""),
+      hint: "the .crate is no longer cached either; download it again (e.g. `wharf fetch`) to restore the sources",
     });
   }
   const extracted = await extractCrate(store, paths, ref, { ...options, replace: mismatch !== undefined });

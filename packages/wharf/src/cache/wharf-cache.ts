@@ -2,12 +2,15 @@
  * One handle on the cache under a wharfHome: the layout, the stores, and the per-process
  * memory of which extracted trees were already hashed. Create one per process.
  */
+import { lstat, readdir } from "node:fs/promises";
+import { join } from "node:path";
 import type { ArchiveLimits } from "@wharf/protocol";
 import { type CacheLockOptions, withCacheLock } from "./cache-lock.js";
 import { type CachePaths, cachePaths, ensurePrivateDir } from "./cache-paths.js";
 import { CrateStore } from "./crate-store.js";
 import { type CrateRef, type ExtractedCrate, extractCrate } from "./extract-crate.js";
 import { IndexCache } from "./index-cache.js";
+import { removeTree } from "./remove-tree.js";
 import { type VerifiedSource, verifiedSourceDir } from "./verified-source-dir.js";
 
 export interface WharfCacheOptions {
@@ -30,18 +33,30 @@ export class WharfCache {
     this.crates = new CrateStore(this.paths.crates);
   }
 
-  /** creates the cache directories (0700); call once before use */
+  /** creates the cache directories (0700) and sweeps old leftovers of crashed runs; call once before use */
   async init(): Promise<this> {
-    for (const dir of [
-      this.paths.root,
-      this.paths.index,
-      this.paths.crates,
-      this.paths.src,
-      this.paths.tmp,
-    ]) {
-      await ensurePrivateDir(dir);
-    }
+    const { root, index, crates, src, tmp } = this.paths;
+    for (const dir of [root, index, crates, src, tmp]) await ensurePrivateDir(dir);
+    await this.sweepStaleTemps();
     return this;
+  }
+
+  /**
+   * Temp dirs of an extraction killed half-way are never used (only a completed rename
+   * publishes a tree), but they take space. Only old ones go: a young one may belong to a
+   * wharf process that is extracting right now.
+   */
+  private async sweepStaleTemps(maxAgeMs = 24 * 60 * 60 * 1000): Promise<void> {
+    const now = Date.now();
+    for (const name of await readdir(this.paths.src)) {
+      if (!name.startsWith(".tmp-")) continue;
+      const path = join(this.paths.src, name);
+      try {
+        if (now - (await lstat(path)).mtimeMs > maxAgeMs) await removeTree(path);
+      } catch {
+        // raced with its owner or another sweeper: either way it is being dealt with
+      }
+    }
   }
 
   indexCache(indexUrl: string): IndexCache {
