@@ -16,7 +16,7 @@ import { after, before, describe, test } from "node:test";
 import { sha256Hex, WharfError } from "@wharf/protocol";
 import { importCrates } from "@wharf/registry";
 // the client package's index does not re-export these folders yet: import the built files directly
-import { WharfCache } from "../../wharf/dist/cache/index.js";
+import { removeTree, WharfCache } from "../../wharf/dist/cache/index.js";
 import {
   type HttpEvent,
   SparseRegistryClient,
@@ -111,6 +111,8 @@ before(async () => {
 after(async () => {
   await fault?.close();
   await registry?.close();
+  // extracted trees are read-only (0555 dirs): a non-root rm cannot empty them without this
+  for (let i = 1; i <= homeCounter; i++) await removeTree(join(home.root, `wharf-home-${i}`));
   home.cleanup();
 });
 
