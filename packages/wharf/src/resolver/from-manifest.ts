@@ -70,7 +70,8 @@ export function summaryFromIndexLine(line: IndexLine, options: IndexSourceOption
     };
   });
   const declared = new Map<string, readonly string[]>(Object.entries(line.features));
-  for (const [k, v] of Object.entries(line.features2 ?? {})) declared.set(k, [...(declared.get(k) ?? []), ...v]);
+  for (const [k, v] of Object.entries(line.features2 ?? {}))
+    declared.set(k, [...(declared.get(k) ?? []), ...v]);
   return {
     id: { name: line.name, version: parseVersion(line.vers), source: options.source },
     dependencies,

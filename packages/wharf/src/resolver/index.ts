@@ -9,8 +9,8 @@
 export { activationError } from "./activation-error.js";
 export type { ConflictEntry, ConflictMap, ConflictReason } from "./conflict.js";
 export { describePath } from "./describe-path.js";
-export { type IndexSourceOptions, summaryFromIndexLine, summaryFromPackage } from "./from-manifest.js";
 export { buildFeatureMap, type FeatureValue, parseFeatureValue } from "./feature-value.js";
+export { type IndexSourceOptions, summaryFromIndexLine, summaryFromPackage } from "./from-manifest.js";
 export { MemoryRegistry } from "./memory-registry.js";
 export type { Registry } from "./registry.js";
 export { resolve } from "./resolve.js";

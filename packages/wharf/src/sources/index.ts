@@ -10,5 +10,6 @@ export * from "./download-url.js";
 export * from "./http-fetcher.js";
 export * from "./registry-config.js";
 export * from "./registry-url.js";
+export * from "./resolver-registry.js";
 export * from "./retry-policy.js";
 export * from "./sparse-registry-client.js";

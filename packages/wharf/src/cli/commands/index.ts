@@ -3,6 +3,7 @@
  * program; keep this list sorted.
  */
 import type { Command } from "@commander-js/extra-typings";
+import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
 import { registerRegistry } from "./registry.js";
@@ -10,6 +11,7 @@ import { registerRegistry } from "./registry.js";
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerGenerateLockfile,
   registerInit,
   registerMetadata,
   registerNew,
