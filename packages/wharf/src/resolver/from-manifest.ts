@@ -10,6 +10,7 @@ import {
   parseRequirement,
   parseVersion,
   type SourceId,
+  type VersionReq,
   WharfError,
 } from "@wharf/protocol";
 import { buildFeatureMap } from "./feature-value.js";
@@ -47,7 +48,7 @@ export interface IndexSourceOptions {
 
 export function summaryFromIndexLine(line: IndexLine, options: IndexSourceOptions): Summary {
   const dependencies: DependencySpec[] = line.deps.map((d) => {
-    let req;
+    let req: VersionReq;
     try {
       req = parseRequirement(d.req);
     } catch (cause) {
