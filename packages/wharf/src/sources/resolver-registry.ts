@@ -98,6 +98,24 @@ export class ResolverRegistry implements Registry {
     return file.lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
   }
 
+  /** The checksum the registry's index lists for one version, or undefined if it lists none. */
+  async indexChecksum(source: SourceId, name: string, version: string): Promise<string | undefined> {
+    if (source.kind !== "registry") return undefined;
+    const file = await this.client(this.fetchUrlFor(source.url)).indexFile(name);
+    return file?.lines.find((l) => l.vers === version)?.cksum;
+  }
+
+  /** Downloads a registry package (checked against `cksum` before it is cached) and returns the .crate path. */
+  async download(source: SourceId, name: string, version: string, cksum: string) {
+    if (source.kind !== "registry") {
+      throw new WharfError({
+        code: "SOURCE_NOT_REGISTRY",
+        message: `\`${name} v${version}\` does not come from a registry`,
+      });
+    }
+    return this.client(this.fetchUrlFor(source.url)).download(name, version, cksum);
+  }
+
   describeSource(source: SourceId): string {
     if (source.kind === "registry")
       return source.url === CRATES_IO_INDEX ? "crates.io index" : `\`${source.url}\` index`;

@@ -3,6 +3,7 @@
  * program; keep this list sorted.
  */
 import type { Command } from "@commander-js/extra-typings";
+import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
@@ -11,6 +12,7 @@ import { registerRegistry } from "./registry.js";
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerFetch,
   registerGenerateLockfile,
   registerInit,
   registerMetadata,
