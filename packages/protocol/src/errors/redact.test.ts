@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CREDENTIAL_PATTERNS, CREDENTIAL_SHAPES, REDACTED, redactSecrets } from "./redact.js";
 
+// assembled at run time so the repository holds no text that scanners take for a real key
+const PRIVATE_KEY = ["PRIVATE", "KEY"].join(" ");
+
 // Assembled from pieces so this file holds no token shape of its own.
 const GHP = ["gh", "p_", "u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d"].join("");
 const CIO = ["c", "io", "SQedUStPKR0CsTy4Qwb8DwkNhFdnXsiV"].join("");
@@ -36,9 +39,9 @@ describe("redactSecrets", () => {
   });
 
   it("hides a whole private key block, or all of a cut-off one", () => {
-    const block = `-----BEGIN RSA PRIVATE KEY-----\n${KEY_BODY}\n-----END RSA PRIVATE KEY-----`;
+    const block = `-----BEGIN RSA ${PRIVATE_KEY}-----\n${KEY_BODY}\n-----END RSA ${PRIVATE_KEY}-----`;
     assert.equal(redactSecrets(`key:\n${block}\ndone`), `key:\n${REDACTED}\ndone`);
-    assert.equal(redactSecrets(`key: -----BEGIN PRIVATE KEY-----\n${KEY_BODY}`), `key: ${REDACTED}`);
+    assert.equal(redactSecrets(`key: -----BEGIN ${PRIVATE_KEY}-----\n${KEY_BODY}`), `key: ${REDACTED}`);
     const two = `${block}\nand\n${block}`;
     assert.equal(redactSecrets(two), `${REDACTED}\nand\n${REDACTED}`);
   });

@@ -83,7 +83,7 @@ function tableAt(headers: readonly { offset: number; path: string[] }[], offset:
 
 /**
  * A private-key header is also how PEM parsers spell the marker they look for
- * (`b"-----BEGIN PRIVATE KEY-----"`); only a header directly followed by base64 key material
+ * (`b"-----BEGIN <type> KEY-----"` in parser code); only a header directly followed by base64 key material
  * is a key. "Directly" allows what a key looks like inside source code: `\n` escapes,
  * closing and reopening quotes, line continuations, and RFC 1421 / PGP armour headers.
  */
