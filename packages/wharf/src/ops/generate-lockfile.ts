@@ -5,42 +5,8 @@
  * rust-version.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { formatVersion, type Package, WharfError } from "@wharf/protocol";
-import { WharfCache } from "../cache/index.js";
 import type { CliContext } from "../cli/context.js";
-import { cargoHome, wharfHome } from "../cli/homes.js";
-import {
-  encodeResolve,
-  formatLockfile,
-  lockfileVersionFor,
-  type ResolvedPackage,
-} from "../lockfile/index.js";
-import { resolve, summaryFromPackage } from "../resolver/index.js";
-import { ResolverRegistry } from "../sources/index.js";
-import { WorkspaceLoader } from "../workspace/index.js";
-import { loadConfigFor, loadWorkspaceFor } from "./load.js";
-
-function lowestRustVersion(members: readonly Package[]): string | undefined {
-  let lowest: string | undefined;
-  const key = (v: string) => v.split(".").map((n) => Number(n));
-  for (const m of members) {
-    const rv = m.metadata.rustVersion;
-    if (rv === undefined) continue;
-    if (lowest === undefined) {
-      lowest = rv;
-      continue;
-    }
-    const a = key(rv);
-    const b = key(lowest);
-    for (let i = 0; i < 3; i++) {
-      const d = (a[i] ?? 0) - (b[i] ?? 0);
-      if (d < 0) lowest = rv;
-      if (d !== 0) break;
-    }
-  }
-  return lowest;
-}
+import { resolveWorkspace } from "./resolve-workspace.js";
 
 export interface GenerateLockfileOptions {
   manifestPath?: string | undefined;
@@ -50,70 +16,13 @@ export async function generateLockfile(
   ctx: CliContext,
   options: GenerateLockfileOptions,
 ): Promise<{ path: string; packages: number }> {
-  const config = loadConfigFor(ctx);
-  const ws = loadWorkspaceFor(ctx, config, options.manifestPath);
-  const cache = await new WharfCache({ wharfHome: wharfHome(ctx.env, ctx.cwd) }).init();
-  const byManifest = new Map(ws.members.map((m) => [m.manifestPath, m]));
-  const loader = new WorkspaceLoader({
-    cwd: ctx.cwd,
-    cargoHome: cargoHome(ctx.env, ctx.cwd),
-    registryIndex: (name) => {
-      const index = config.config.registries.get(name)?.index?.value;
-      if (!index)
-        throw new WharfError({
-          code: "CONFIG_REGISTRY_UNKNOWN",
-          message: `registry index was not found in any configuration: \`${name}\``,
-        });
-      return index;
-    },
-  });
-  const caFile = config.config.http.cainfo?.resolved ?? ctx.env.WHARF_HTTP_CAINFO;
-  const registry = new ResolverRegistry({
-    config: config.config,
-    cache,
-    caFile,
-    loadPath: (dir) => {
-      const manifest = join(dir, "Cargo.toml");
-      const member = byManifest.get(manifest);
-      if (member) return member;
-      const loaded = loader.load(manifest);
-      if (loaded.kind !== "package") {
-        throw new WharfError({
-          code: "RESOLVE_PATH_VIRTUAL",
-          message: `path dependency at \`${dir}\` is a virtual manifest`,
-        });
-      }
-      return loaded.package;
-    },
-  });
+  const {
+    registry,
+    lockText: text,
+    lockPath: path,
+    lockPackages: packages,
+  } = await resolveWorkspace(ctx, options.manifestPath);
   try {
-    for (const name of new Set(
-      ws.members.flatMap((m) =>
-        m.dependencies
-          .filter((d) => d.source.kind === "registry")
-          .map((d) => (d.source.kind === "registry" ? d.source.url : "")),
-      ),
-    )) {
-      const shown = name === "https://github.com/rust-lang/crates.io-index" ? "crates.io" : name;
-      ctx.shell.status("Updating", `\`${shown}\` index`);
-    }
-    const result = await resolve(registry, {
-      roots: ws.members.map((m) => ({ summary: summaryFromPackage(m) })),
-    });
-    const packages: ResolvedPackage[] = result.packages.map((p) => ({
-      name: p.id.name,
-      version: formatVersion(p.id.version),
-      source: p.id.source,
-      checksum: p.summary.checksum,
-      dependencies: p.dependencies.map((d) => ({
-        name: d.id.name,
-        version: formatVersion(d.id.version),
-        source: d.id.source,
-      })),
-    }));
-    const version = lockfileVersionFor({ rustVersion: lowestRustVersion(ws.members) });
-    const text = formatLockfile(encodeResolve({ version, packages }));
-    const path = join(ws.rootDir, "Cargo.lock");
     const previous = existsSync(path) ? readFileSync(path, "utf8") : undefined;
     if (previous !== text) writeFileSync(path, text);
     const locked = packages.filter((p) => p.source.kind !== "path").length;
