@@ -8,6 +8,7 @@ import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
 import { registerRegistry } from "./registry.js";
+import { registerTree } from "./tree.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -18,4 +19,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerMetadata,
   registerNew,
   registerRegistry,
+  registerTree,
 ];

@@ -1,0 +1,192 @@
+/**
+ * The oracle for `wharf tree`: cargo generates Cargo.lock once against the corpus registry,
+ * both directories get that lock, then real `cargo tree` and the built wharf print the tree
+ * for the same arguments and stdout must be equal (project paths normalised, since the two
+ * copies live in different directories). Both tools failing counts as equal.
+ */
+import assert from "node:assert/strict";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { importCrates } from "@wharf/registry";
+import { type CargoRegistryClient, cargoRegistryEnv } from "./cargo-client.js";
+import {
+  corpusCrates,
+  type LockfileProject,
+  multiDependencyProjects,
+  singleDependencyProject,
+  workspaceProjects,
+} from "./lockfile-projects.js";
+import { writeTree } from "./project.js";
+import { makeTempHome, WHARF_BIN } from "./run.js";
+import { mapPool, runAsync } from "./run-async.js";
+import { startTestRegistry, type TestRegistry } from "./test-registry.js";
+
+const CORPUS = "/usr/share/cargo/registry";
+const SAMPLE = [
+  "anyhow",
+  "clap",
+  "env_logger",
+  "futures",
+  "regex",
+  "serde_json",
+  "syn",
+  "tokio",
+  "url",
+  "chrono",
+];
+
+const home = makeTempHome("wharf-tree-diff-");
+let registry: TestRegistry;
+let client: CargoRegistryClient;
+
+before(async () => {
+  assert.ok(existsSync(CORPUS), `${CORPUS} is missing: run scripts/setup.sh`);
+  registry = await startTestRegistry({ dir: join(home.root, "registry") });
+  const report = await importCrates({ data: registry.running.data, paths: [CORPUS], now: () => new Date() });
+  assert.equal(report.outcomes.filter((o) => o.result === "refused").length, 0);
+  client = cargoRegistryEnv({
+    home,
+    caCertPath: registry.pki.ca.caCertPath,
+    registryName: "wharf",
+    indexUrl: registry.indexUrl,
+    replaceCratesIo: true,
+  });
+});
+after(async () => {
+  await registry?.close();
+  home.cleanup();
+});
+
+interface Outcome {
+  name: string;
+  equal: boolean;
+  detail?: string;
+}
+
+interface Case {
+  project: LockfileProject;
+  args: string[];
+}
+
+let counter = 0;
+
+async function compare({ project, args }: Case): Promise<Outcome> {
+  const name = `${project.name} ${args.join(" ")}`.trim();
+  const base = join(home.root, "projects", `${project.name}-${counter++}`);
+  const cargoDir = join(base, "cargo");
+  const wharfDir = join(base, "wharf");
+  for (const d of [cargoDir, wharfDir]) {
+    mkdirSync(d, { recursive: true });
+    writeTree(d, project.files);
+  }
+  const env = { ...client.env, WHARF_HOME: home.wharfHome };
+  const lock = await runAsync("cargo", ["generate-lockfile"], { cwd: cargoDir, env, timeoutMs: 300_000 });
+  if (lock.status !== 0)
+    return { name, equal: false, detail: `cargo generate-lockfile: ${lock.stderr.slice(-400)}` };
+  copyFileSync(join(cargoDir, "Cargo.lock"), join(wharfDir, "Cargo.lock"));
+  const [cargo, wharf] = await Promise.all([
+    runAsync("cargo", ["tree", ...args], { cwd: cargoDir, env, timeoutMs: 300_000 }),
+    runAsync(process.execPath, [WHARF_BIN, "tree", ...args], { cwd: wharfDir, env, timeoutMs: 300_000 }),
+  ]);
+  if (cargo.status !== 0 || wharf.status !== 0) {
+    const both = cargo.status !== 0 && wharf.status !== 0;
+    return {
+      name,
+      equal: both,
+      detail: `cargo ${cargo.status}: ${cargo.stderr.slice(-400)} | wharf ${wharf.status}: ${wharf.stderr.slice(-600)}`,
+    };
+  }
+  const expected = cargo.stdout.replaceAll(cargoDir, "<ROOT>");
+  const actual = wharf.stdout.replaceAll(wharfDir, "<ROOT>");
+  if (expected === actual) return { name, equal: true };
+  // TREE_DIFF_DUMP=<dir> keeps both outputs of a differing case for reading side by side
+  const dump = process.env.TREE_DIFF_DUMP;
+  if (dump) {
+    mkdirSync(dump, { recursive: true });
+    writeFileSync(join(dump, `${name.replace(/[^\w.-]+/g, "_")}.cargo`), expected);
+    writeFileSync(join(dump, `${name.replace(/[^\w.-]+/g, "_")}.wharf`), actual);
+  }
+  const e = expected.split("\n");
+  const a = actual.split("\n");
+  const i = e.findIndex((line, k) => line !== a[k]);
+  return {
+    name,
+    equal: false,
+    detail: `first difference at line ${i + 1}: cargo ${JSON.stringify(e[i])} wharf ${JSON.stringify(a[i])}`,
+  };
+}
+
+async function run(t: { diagnostic: (m: string) => void }, label: string, cases: Case[]): Promise<void> {
+  const outcomes = await mapPool(cases, 2, compare);
+  const bad = outcomes.filter((o) => !o.equal);
+  t.diagnostic(`${label}: ${outcomes.length - bad.length} equal of ${outcomes.length}`);
+  assert.deepEqual(bad, []);
+}
+
+describe("wharf tree prints cargo's tree", () => {
+  test("corpus crates as the single dependency of a fresh project", async (t) => {
+    const crates = corpusCrates(CORPUS);
+    const chosen = SAMPLE.map((n) => crates.filter((c) => c.name === n).at(-1)!).filter(Boolean);
+    assert.ok(chosen.length >= 10, `found ${chosen.length} crates`);
+    await run(
+      t,
+      "single-dependency projects",
+      chosen.map((c) => ({ project: singleDependencyProject(c), args: [] })),
+    );
+  });
+
+  test("projects with several dependencies and features", async (t) => {
+    await run(
+      t,
+      "multi-dependency projects",
+      multiDependencyProjects().map((project) => ({ project, args: [] })),
+    );
+  });
+
+  test("workspaces: path members, renames, target-specific, build and dev dependencies", async (t) => {
+    await run(
+      t,
+      "workspace projects",
+      workspaceProjects().map((project) => ({ project, args: [] })),
+    );
+  });
+
+  test("options", async (t) => {
+    const multi = multiDependencyProjects();
+    const ws = workspaceProjects();
+    const pick = (list: LockfileProject[], name: string) => list.find((p) => p.name === name)!;
+    const cliApp = pick(multi, "multi-cli-app");
+    const targets = pick(ws, "ws-targets");
+    const twoVersions = pick(ws, "ws-two-versions");
+    const variants: [LockfileProject, string[]][] = [];
+    for (const project of [cliApp, targets, twoVersions]) {
+      for (const args of [
+        ["-e", "normal"],
+        ["--depth", "1"],
+        ["--prefix", "depth"],
+        ["--charset", "ascii"],
+        ["-d"],
+        ["--no-dedupe"],
+        ["--all-features"],
+        ["--no-default-features"],
+        ["--target", "all"],
+        ["--prefix", "none"],
+        ["-e", "no-dev"],
+      ])
+        variants.push([project, args]);
+    }
+    variants.push([cliApp, ["-i", "syn"]], [cliApp, ["-i", "log"]], [targets, ["-i", "libc"]]);
+    variants.push(
+      [twoVersions, ["-p", "legacy"]],
+      [twoVersions, ["--workspace"]],
+      [twoVersions, ["-i", "clap@2"]],
+    );
+    variants.push([pick(multi, "multi-crypto"), ["--features", "md5"]]);
+    await run(
+      t,
+      "option variants",
+      variants.map(([project, args]) => ({ project, args })),
+    );
+  });
+});
