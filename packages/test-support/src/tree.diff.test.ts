@@ -183,10 +183,52 @@ describe("wharf tree prints cargo's tree", () => {
       [twoVersions, ["-i", "clap@2"]],
     );
     variants.push([pick(multi, "multi-crypto"), ["--features", "md5"]]);
+    const procMacros = pick(multi, "multi-proc-macros");
+    variants.push([procMacros, ["-i", "proc-macro2"]], [procMacros, ["-d"]], [procMacros, ["-e", "build"]]);
+    variants.push([procMacros, ["--depth", "0"]], [procMacros, ["-i", "syn", "--prefix", "depth"]]);
+    const virt = pick(ws, "ws-virtual");
+    variants.push(
+      [virt, ["-p", "three"]],
+      [virt, ["-d"]],
+      [virt, ["-i", "shared"]],
+      [virt, ["--depth", "1"]],
+    );
+    variants.push([pick(ws, "ws-renamed"), ["-d"]], [pick(ws, "ws-renamed"), ["-e", "build"]]);
+    variants.push(
+      [pick(ws, "ws-empty-member"), ["--no-dedupe"]],
+      [pick(ws, "ws-empty-member"), ["-p", "busy"]],
+    );
+    variants.push([targets, ["-e", "dev"]], [targets, ["-e", "dev", "--target", "all"]]);
     await run(
       t,
       "option variants",
       variants.map(([project, args]) => ({ project, args })),
     );
+  });
+
+  test("feature unification: resolver 2 splits host and target features, resolver 1 does not", async (t) => {
+    const deps = `[dependencies]\nserde = { version = "1", features = ["derive"] }\nrand = { version = "0.8", default-features = false }\nregex = { version = "1", optional = true }\ntokio = { version = "1", features = ["rt"] }\nlog = { version = "0.4", optional = true }\n\n[build-dependencies]\nserde = "1"\nrand = "0.8"\n\n[dev-dependencies]\ntokio = { version = "1", features = ["full"] }\n\n[features]\ndefault = ["re"]\nre = ["dep:regex", "log?/std"]\nlogging = ["dep:log"]\n`;
+    const project = (name: string, edition: string): LockfileProject => ({
+      name,
+      files: {
+        "Cargo.toml": `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "${edition}"\n\n${deps}`,
+        "src/lib.rs": "",
+      },
+    });
+    const cases: Case[] = [];
+    for (const p of [project("feat-v2", "2021"), project("feat-v1", "2018")]) {
+      for (const args of [
+        [],
+        ["-e", "normal,build"],
+        ["--no-default-features"],
+        ["--all-features"],
+        ["-d"],
+        ["-i", "serde"],
+        ["--features", "logging"],
+        ["-e", "normal", "--all-features"],
+      ])
+        cases.push({ project: p, args });
+    }
+    await run(t, "feature unification", cases);
   });
 });
