@@ -198,6 +198,12 @@ describe("wharf tree prints cargo's tree", () => {
       [pick(ws, "ws-empty-member"), ["--no-dedupe"]],
       [pick(ws, "ws-empty-member"), ["-p", "busy"]],
     );
+    variants.push(
+      [twoVersions, ["-i", "clap"]],
+      [targets, ["-i", "winapi"]],
+      [cliApp, ["--features", "nope"]],
+    );
+    variants.push([targets, ["-i", "winapi", "--target", "all"]], [cliApp, ["-d", "-e", "normal"]]);
     variants.push([targets, ["-e", "dev"]], [targets, ["-e", "dev", "--target", "all"]]);
     await run(
       t,

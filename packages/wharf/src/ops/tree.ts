@@ -194,6 +194,16 @@ export async function tree(ctx: CliContext, options: TreeOptions): Promise<void>
       allFeatures: options.allFeatures,
       defaultFeatures: !options.noDefaultFeatures,
     }));
+    for (const r of requests) {
+      for (const f of r.features) {
+        // only plain feature names can be checked here; `dep/feat` is checked by the pass
+        if (f.includes("/") || f.startsWith("dep:") || r.pkg.summary.features.has(f)) continue;
+        throw new WharfError({
+          code: "TREE_FEATURE",
+          message: `Package \`${r.pkg.id.name} v${formatVersion(r.pkg.id.version)}\` does not have the feature \`${f}\``,
+        });
+      }
+    }
     features.activateMembers(requests);
 
     const nodes = new Map<string, TreeNode>();
@@ -256,12 +266,21 @@ export async function tree(ctx: CliContext, options: TreeOptions): Promise<void>
       }
       invert = true;
     } else if (options.invert.length > 0) {
+      // a spec must name exactly one locked package; it may still be absent from this graph
+      for (const spec of options.invert) {
+        const hits = resolve.packages.filter((p) => matchesSpec(spec, p.id));
+        if (hits.length === 0)
+          throw new WharfError({
+            code: "TREE_PACKAGE",
+            message: `package ID specification \`${spec}\` did not match any packages`,
+          });
+        if (hits.length > 1)
+          throw new WharfError({
+            code: "TREE_PACKAGE_AMBIGUOUS",
+            message: `There are multiple \`${spec}\` packages in your project, and the specification \`${spec}\` is ambiguous.`,
+          });
+      }
       roots = [...nodes.values()].filter((n) => options.invert.some((s) => matchesSpec(s, n.pkg.id)));
-      if (roots.length === 0)
-        throw new WharfError({
-          code: "TREE_PACKAGE",
-          message: `package ID specification \`${options.invert.join(", ")}\` did not match any packages`,
-        });
       invert = true;
     } else {
       roots = memberNodes;
@@ -294,6 +313,12 @@ export async function tree(ctx: CliContext, options: TreeOptions): Promise<void>
       const name = [...registries].find(([, r]) => r.index?.value === source.url)?.[0];
       return `registry \`${name ?? source.url}\``;
     };
+    if (roots.length === 0) {
+      ctx.shell.warn(
+        "nothing to print.\n\nTo find dependencies that require specific target platforms, try to use option `--target all` first, and then narrow your search scope accordingly.",
+      );
+      return;
+    }
     printTree(roots, options, sourceLabel, out);
     ctx.shell.out(out.join(""));
   } finally {
