@@ -11,17 +11,16 @@ import { join, relative } from "node:path";
 import {
   CRATES_IO_INDEX,
   decodeUtf8,
-  formatIndexLine,
   memoryProbe,
   normalizeManifest,
   packageToPublishMetadata,
   parseManifest,
-  publishMetadataToIndexLine,
   readCrateArchive,
   sha256Hex,
   WharfError,
   writeCrateArchive,
 } from "@wharf/protocol";
+import { storeCrateVersion } from "../service/store-version.js";
 import type { Clock } from "../storage/index.js";
 import { crateIdentity } from "./crate-identity.js";
 import type { RegistryData } from "./registry-data.js";
@@ -213,33 +212,15 @@ export async function importCrates(options: ImportOptions): Promise<ImportReport
                 reason: "this version exists with different contents",
               };
       } else {
-        const blobHash = await blobs.put(bytes);
-        const line = publishMetadataToIndexLine(meta, cksum, {
-          pubtime: options
-            .now()
-            .toISOString()
-            .replace(/\.\d{3}Z$/, "Z"),
-        });
-        await store.publishVersion({
-          crateName: meta.name,
-          version: meta.vers,
+        await storeCrateVersion({
+          store,
+          blobs,
+          now: options.now,
+          meta,
+          crateBytes: bytes,
           cksum,
-          blobHash,
-          indexLine: formatIndexLine(line),
-          size: bytes.length,
-          links: meta.links,
-          rustVersion: meta.rust_version,
           userId: user.id,
           remoteAddr: null,
-          metadata: {
-            description: meta.description,
-            homepage: meta.homepage,
-            repository: meta.repository,
-            documentation: meta.documentation,
-            license: meta.license,
-            keywords: meta.keywords,
-            categories: meta.categories,
-          },
         });
         for (const d of meta.deps) {
           if (!d.optional && d.kind !== "dev" && !d.registry)

@@ -6,13 +6,11 @@
  * first and the version row + index line in one transaction.
  */
 import {
-  formatIndexLine,
   formatVersion,
   isReservedCrateName,
   type PublishMetadata,
   parseManifest,
   parsePublishBody,
-  publishMetadataToIndexLine,
   readCrateArchive,
   sha256Hex,
   tryParseVersion,
@@ -22,6 +20,7 @@ import type { PublishResult, RequestInfo } from "../app/service.js";
 import { authenticate, authorize, checkPublishRateLimit } from "../auth/index.js";
 import type { RegistryConfig } from "../config/index.js";
 import type { BlobStore, Clock, RegistryStore } from "../storage/index.js";
+import { storeCrateVersion } from "./store-version.js";
 
 export interface PublishContext {
   config: RegistryConfig;
@@ -232,33 +231,15 @@ export async function publishCrate(
   await checkDependencies(ctx, meta, warnings);
 
   const cksum = sha256Hex(crateBytes);
-  const blobHash = await ctx.blobs.put(crateBytes);
-  const line = publishMetadataToIndexLine(meta, cksum, {
-    pubtime: ctx
-      .now()
-      .toISOString()
-      .replace(/\.\d{3}Z$/, "Z"),
-  });
-  await ctx.store.publishVersion({
-    crateName: meta.name,
-    version: meta.vers,
+  await storeCrateVersion({
+    store: ctx.store,
+    blobs: ctx.blobs,
+    now: ctx.now,
+    meta,
+    crateBytes,
     cksum,
-    blobHash,
-    indexLine: formatIndexLine(line),
-    size: crateBytes.length,
-    links: meta.links,
-    rustVersion: meta.rust_version,
     userId: user.id,
     remoteAddr: req.remoteAddr,
-    metadata: {
-      description: meta.description,
-      homepage: meta.homepage,
-      repository: meta.repository,
-      documentation: meta.documentation,
-      license: meta.license,
-      keywords: meta.keywords,
-      categories: meta.categories,
-    },
     expectNewCrate: grant.newCrate,
   });
   return { warnings: { invalid_categories: [], invalid_badges: [], other: warnings } };
