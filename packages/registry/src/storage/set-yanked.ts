@@ -1,34 +1,11 @@
-/**
- * Yank and unyank: the only change a published version ever sees. The flag, the index
- * counter and the audit entry change together.
- */
-import { canonicalCrateName } from "@wharf/protocol";
 import { appendAudit } from "./audit-log.js";
 import type { SetYankedInput } from "./registry-store.js";
-import { storageError } from "./storage-error.js";
 import { inTransaction, isoNow, type StoreContext } from "./store-context.js";
+import { findVersionRow } from "./version-row.js";
 
 export async function setYanked(ctx: StoreContext, input: SetYankedInput): Promise<{ changed: boolean }> {
   return inTransaction(ctx, async (trx) => {
-    const row = await trx.db
-      .selectFrom("versions")
-      .innerJoin("crates", "crates.id", "versions.crate_id")
-      .select([
-        "versions.id",
-        "versions.yanked",
-        "crates.id as crate_id",
-        "crates.name",
-        "crates.index_version",
-      ])
-      .where("crates.canonical_name", "=", canonicalCrateName(input.crateName))
-      .where("versions.num", "=", input.version)
-      .executeTakeFirst();
-    if (row === undefined) {
-      throw storageError({
-        code: "REGISTRY_VERSION_NOT_FOUND",
-        message: `crate \`${input.crateName}\` does not have a version \`${input.version}\``,
-      });
-    }
+    const row = await findVersionRow(trx, input.crateName, input.version);
     // Repeating a yank is a success that changes nothing, as on crates.io.
     if ((row.yanked !== 0) === input.yanked) return { changed: false };
     const now = isoNow(trx);

@@ -11,6 +11,7 @@ import type { DeleteCrateInput, DeleteVersionInput, TakedownResult } from "./reg
 import { actorColumns } from "./rows.js";
 import { storageError } from "./storage-error.js";
 import { inTransaction, isoNow, type StoreContext } from "./store-context.js";
+import { findVersionRow } from "./version-row.js";
 
 async function stillReferenced(ctx: StoreContext, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
@@ -24,27 +25,7 @@ async function stillReferenced(ctx: StoreContext, hashes: readonly string[]): Pr
 
 export async function deleteVersion(ctx: StoreContext, input: DeleteVersionInput): Promise<TakedownResult> {
   return inTransaction(ctx, async (trx) => {
-    const row = await trx.db
-      .selectFrom("versions")
-      .innerJoin("crates", "crates.id", "versions.crate_id")
-      .select([
-        "versions.id",
-        "versions.blob_hash",
-        "versions.num",
-        "crates.id as crate_id",
-        "crates.name",
-        "crates.canonical_name",
-        "crates.index_version",
-      ])
-      .where("crates.canonical_name", "=", canonicalCrateName(input.crateName))
-      .where("versions.num", "=", input.version)
-      .executeTakeFirst();
-    if (row === undefined) {
-      throw storageError({
-        code: "REGISTRY_VERSION_NOT_FOUND",
-        message: `crate \`${input.crateName}\` does not have a version \`${input.version}\``,
-      });
-    }
+    const row = await findVersionRow(trx, input.crateName, input.version);
     const now = isoNow(trx);
     const actor = actorColumns(input.actor);
     await trx.db.deleteFrom("versions").where("id", "=", row.id).execute();
