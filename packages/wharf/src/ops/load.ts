@@ -19,6 +19,26 @@ export function loadConfigFor(ctx: CliContext): LoadedCargoConfig {
   return loaded;
 }
 
+/** A registry's index URL by name (config files, then CARGO_REGISTRIES_<NAME>_INDEX). */
+export function registryIndexResolver(config: LoadedCargoConfig): (name: string) => string {
+  return (name) => {
+    const index =
+      config.config.registries.get(name)?.index?.value ??
+      config.reader.getString(["registries", name, "index"])?.value;
+    if (index !== undefined) return index;
+    throw new WharfError({
+      code: "CONFIG_REGISTRY_UNKNOWN",
+      message: `registry index was not found in any configuration: \`${name}\``,
+      hint: `add \`[registries.${name}] index = "..."\` to .cargo/config.toml or set CARGO_REGISTRIES_${name.toUpperCase().replace(/-/g, "_")}_INDEX`,
+    });
+  };
+}
+
+/** The CA bundle for registries: `http.cainfo` (or CARGO_HTTP_CAINFO), else WHARF_HTTP_CAINFO. */
+export function caFileOf(ctx: CliContext, config: LoadedCargoConfig): string | undefined {
+  return config.config.http.cainfo?.resolved ?? ctx.env.WHARF_HTTP_CAINFO;
+}
+
 export function loadWorkspaceFor(
   ctx: CliContext,
   config: LoadedCargoConfig,
@@ -28,18 +48,7 @@ export function loadWorkspaceFor(
     cwd: ctx.cwd,
     manifestPath,
     cargoHome: cargoHome(ctx.env, ctx.cwd),
-    registryIndex: (name) => {
-      // the reader applies CARGO_REGISTRIES_<NAME>_INDEX too, for registries no file names
-      const index =
-        config.config.registries.get(name)?.index?.value ??
-        config.reader.getString(["registries", name, "index"])?.value;
-      if (index !== undefined) return index;
-      throw new WharfError({
-        code: "CONFIG_REGISTRY_UNKNOWN",
-        message: `registry index was not found in any configuration: \`${name}\``,
-        hint: `add \`[registries.${name}] index = "..."\` to .cargo/config.toml or set CARGO_REGISTRIES_${name.toUpperCase().replace(/-/g, "_")}_INDEX`,
-      });
-    },
+    registryIndex: registryIndexResolver(config),
   });
   for (const d of ws.diagnostics) ctx.shell.warn(d);
   return ws;

@@ -18,7 +18,7 @@ import {
 import { type Resolve, resolve, summaryFromPackage } from "../resolver/index.js";
 import { ResolverRegistry } from "../sources/index.js";
 import { type Workspace, WorkspaceLoader } from "../workspace/index.js";
-import { loadConfigFor, loadWorkspaceFor } from "./load.js";
+import { caFileOf, loadConfigFor, loadWorkspaceFor, registryIndexResolver } from "./load.js";
 
 function lowestRustVersion(members: readonly Package[]): string | undefined {
   let lowest: string | undefined;
@@ -66,17 +66,9 @@ export async function resolveWorkspace(
   const loader = new WorkspaceLoader({
     cwd: ctx.cwd,
     cargoHome: cargoHome(ctx.env, ctx.cwd),
-    registryIndex: (name) => {
-      const index = config.config.registries.get(name)?.index?.value;
-      if (!index)
-        throw new WharfError({
-          code: "CONFIG_REGISTRY_UNKNOWN",
-          message: `registry index was not found in any configuration: \`${name}\``,
-        });
-      return index;
-    },
+    registryIndex: registryIndexResolver(config),
   });
-  const caFile = config.config.http.cainfo?.resolved ?? ctx.env.WHARF_HTTP_CAINFO;
+  const caFile = caFileOf(ctx, config);
   const loadPath = (dir: string): Package => {
     const manifest = join(dir, "Cargo.toml");
     const member = byManifest.get(manifest);

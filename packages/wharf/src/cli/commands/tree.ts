@@ -1,9 +1,9 @@
 /**
  * `wharf tree`: the workspace's dependency graph as `cargo tree` prints it.
  */
+// the operation (HTTP client, resolver, cache) is loaded on demand so other commands start fast
 import type { Command } from "@commander-js/extra-typings";
 import { WharfError } from "@wharf/protocol";
-import { tree } from "../../ops/tree.js";
 import { contextOf } from "../program.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -33,7 +33,7 @@ export function registerTree(program: Command): void {
           throw new WharfError({ code: "TREE_DEPTH", message: `invalid depth \`${opts.depth}\`` });
         depth = Number(opts.depth);
       }
-      await tree(contextOf(command), {
+      await (await import("../../ops/tree.js")).tree(contextOf(command), {
         manifestPath: opts.manifestPath,
         packages: opts.package,
         workspace: opts.workspace === true,
