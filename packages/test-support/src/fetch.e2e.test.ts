@@ -5,33 +5,23 @@
  * refused with a message naming the crate, and nothing unverified enters the cache.
  */
 import assert from "node:assert/strict";
-import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { importCrates } from "@wharf/registry";
-import { type CargoRegistryClient, cargoRegistryEnv } from "./cargo-client.js";
+import type { CargoRegistryClient } from "./cargo-client.js";
+import { startCorpusRegistry } from "./corpus-registry.js";
 import { writeTree } from "./project.js";
 import { makeTempHome, type RunResult, WHARF_BIN } from "./run.js";
 import { runAsync } from "./run-async.js";
-import { startTestRegistry, type TestRegistry } from "./test-registry.js";
+import type { TestRegistry } from "./test-registry.js";
 
-const CORPUS = "/usr/share/cargo/registry";
 const home = makeTempHome("wharf-fetch-e2e-");
 let registry: TestRegistry;
 let client: CargoRegistryClient;
 const app = join(home.root, "app");
 
 before(async () => {
-  assert.ok(existsSync(CORPUS), `${CORPUS} is missing: run scripts/setup.sh`);
-  registry = await startTestRegistry({ dir: join(home.root, "registry") });
-  await importCrates({ data: registry.running.data, paths: [CORPUS], now: () => new Date() });
-  client = cargoRegistryEnv({
-    home,
-    caCertPath: registry.pki.ca.caCertPath,
-    registryName: "wharf",
-    indexUrl: registry.indexUrl,
-    replaceCratesIo: true,
-  });
+  ({ registry, client } = await startCorpusRegistry(home));
   writeTree(app, {
     "Cargo.toml": `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n[dependencies]\nserde = { version = "1", features = ["derive"] }\nregex = "1"\nanyhow = "1"\n`,
     "src/main.rs": "fn main() {}\n",

@@ -5,11 +5,11 @@
  * WHARF_DIFF_FULL=1 takes every corpus crate as a single dependency instead of a sample.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { importCrates } from "@wharf/registry";
-import { type CargoRegistryClient, cargoRegistryEnv } from "./cargo-client.js";
+import type { CargoRegistryClient } from "./cargo-client.js";
+import { CORPUS_DIR, startCorpusRegistry } from "./corpus-registry.js";
 import {
   corpusCrates,
   type LockfileProject,
@@ -20,9 +20,9 @@ import {
 import { writeTree } from "./project.js";
 import { makeTempHome, WHARF_BIN } from "./run.js";
 import { mapPool, runAsync } from "./run-async.js";
-import { startTestRegistry, type TestRegistry } from "./test-registry.js";
+import type { TestRegistry } from "./test-registry.js";
 
-const CORPUS = "/usr/share/cargo/registry";
+const CORPUS = CORPUS_DIR;
 const FULL = process.env.WHARF_DIFF_FULL === "1";
 const SAMPLE = [
   "anyhow",
@@ -47,17 +47,7 @@ let registry: TestRegistry;
 let client: CargoRegistryClient;
 
 before(async () => {
-  assert.ok(existsSync(CORPUS), `${CORPUS} is missing: run scripts/setup.sh`);
-  registry = await startTestRegistry({ dir: join(home.root, "registry") });
-  const report = await importCrates({ data: registry.running.data, paths: [CORPUS], now: () => new Date() });
-  assert.equal(report.outcomes.filter((o) => o.result === "refused").length, 0);
-  client = cargoRegistryEnv({
-    home,
-    caCertPath: registry.pki.ca.caCertPath,
-    registryName: "wharf",
-    indexUrl: registry.indexUrl,
-    replaceCratesIo: true,
-  });
+  ({ registry, client } = await startCorpusRegistry(home));
 });
 after(async () => {
   await registry?.close();

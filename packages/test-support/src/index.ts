@@ -5,6 +5,7 @@
  */
 
 export * from "./cargo-client.js";
+export * from "./corpus-registry.js";
 export * from "./hostile-crates.js";
 export * from "./project.js";
 export * from "./run.js";
