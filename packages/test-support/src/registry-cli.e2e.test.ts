@@ -11,9 +11,9 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { encodePublishBody, type PublishMetadata, writeCrateArchive } from "@wharf/protocol";
 import { openRegistryData } from "@wharf/registry";
 import { Agent, request } from "undici";
+import { tinyPublishBody } from "./registry-http.js";
 import { makeTempHome, WHARF_BIN } from "./run.js";
 import { runAsync } from "./run-async.js";
 import { makeTestPki, type TestPki } from "./tls.js";
@@ -85,38 +85,7 @@ async function serve(): Promise<Server> {
   return { child, url, exited };
 }
 
-function publishBody(name: string, version: string): Uint8Array {
-  const crate = writeCrateArchive(name, version, [
-    {
-      path: "Cargo.toml",
-      bytes: new TextEncoder().encode(
-        `[package]\nname = "${name}"\nversion = "${version}"\nedition = "2021"\n`,
-      ),
-    },
-    { path: "src/lib.rs", bytes: new TextEncoder().encode("pub fn f() {}\n") },
-  ]);
-  const meta: PublishMetadata = {
-    name,
-    vers: version,
-    deps: [],
-    features: {},
-    authors: [],
-    description: "test crate",
-    documentation: null,
-    homepage: null,
-    readme: null,
-    readme_file: null,
-    keywords: [],
-    categories: [],
-    license: "MIT",
-    license_file: null,
-    repository: null,
-    badges: {},
-    links: null,
-    rust_version: null,
-  };
-  return encodePublishBody(meta, crate);
-}
+const publishBody = tinyPublishBody;
 
 async function publish(server: Server, body: Uint8Array, auth = token): Promise<number> {
   const r = await request(`${server.url}/api/v1/crates/new`, {
