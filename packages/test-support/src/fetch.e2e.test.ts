@@ -2,7 +2,9 @@
  * `wharf fetch` against a real Wharf registry holding the corpus: every package a Cargo.lock
  * names (one made by real cargo, too) is downloaded, verified and extracted; a second run is
  * served from the cache; a lockfile whose checksum does not match the registry's crate is
- * refused with a message naming the crate, and nothing unverified enters the cache.
+ * refused with a message naming the crate, and nothing unverified enters the cache. With
+ * --offline, what the cache holds is enough to resolve and fetch again, and an empty cache
+ * fails with an error that says the network is off.
  */
 import assert from "node:assert/strict";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
@@ -85,5 +87,34 @@ describe("wharf fetch", () => {
     assert.equal(r.status, 101);
     assert.match(r.stderr, /checksum for `anyhow v[0-9.]+` changed between lock files/);
     assert.doesNotMatch(r.stderr, /Downloaded/);
+  });
+
+  test("--offline works from the cache alone and says so when the cache is not enough", async () => {
+    const offline = join(home.root, "offline-app");
+    cpSync(app, offline, { recursive: true });
+    const before = readFileSync(join(offline, "Cargo.lock"), "utf8");
+    const fetched = await wharf(["fetch"], offline);
+    assert.equal(fetched.status, 0, fetched.stderr);
+    // the registry is still up: only --offline keeps wharf away from it
+    const r = await wharf(["--offline", "generate-lockfile"], offline);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(join(offline, "Cargo.lock"), "utf8"), before);
+    const again = await wharf(["--offline", "fetch"], offline);
+    assert.equal(again.status, 0, again.stderr);
+    const empty = await wharf(["--offline", "generate-lockfile"], offline, join(home.root, "empty-wharf-home"));
+    assert.equal(empty.status, 101);
+    assert.match(empty.stderr, /offline/);
+  });
+
+  test("--locked refuses to change Cargo.lock and names it", async () => {
+    const locked = join(home.root, "locked-app");
+    cpSync(app, locked, { recursive: true });
+    const manifest = readFileSync(join(locked, "Cargo.toml"), "utf8");
+    writeFileSync(join(locked, "Cargo.toml"), `${manifest}itoa = "1"\n`);
+    const before = readFileSync(join(locked, "Cargo.lock"), "utf8");
+    const r = await wharf(["--locked", "fetch"], locked);
+    assert.equal(r.status, 101);
+    assert.match(r.stderr, /cannot update the lock file .*Cargo\.lock because --locked was passed/);
+    assert.equal(readFileSync(join(locked, "Cargo.lock"), "utf8"), before);
   });
 });

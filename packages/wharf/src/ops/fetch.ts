@@ -1,17 +1,15 @@
 /**
- * `wharf fetch`: download every registry package Cargo.lock names, each checked against the
- * lockfile's checksum (and the index's) before it enters the cache, then extracted through
- * the strict archive reader and verified. Without a lockfile it points at generate-lockfile.
+ * `wharf fetch` (cargo fetch): resolve the workspace against its Cargo.lock (writing the lock
+ * when it was missing or out of date, refused under --locked), then download every registry
+ * package of the resolve, several at a time. Each .crate is checked against the index cksum
+ * (which the resolve already compared with the lock file's checksum) before it enters the
+ * cache, then extracted through the strict archive reader and verified.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { type SourceId, WharfError } from "@wharf/protocol";
-import { WharfCache } from "../cache/index.js";
+import { CRATES_IO_INDEX, formatVersion, type SourceId } from "@wharf/protocol";
 import type { CliContext } from "../cli/context.js";
-import { wharfHome } from "../cli/homes.js";
-import { parseLockfile } from "../lockfile/index.js";
-import { ResolverRegistry } from "../sources/index.js";
-import { caFileOf, loadConfigFor, loadWorkspaceFor } from "./load.js";
+import { ConcurrencyLimit } from "../sources/concurrency-limit.js";
+import { printLockfileChanges } from "./lock-status.js";
+import { resolveWorkspace, writeLockfile } from "./resolve-workspace.js";
 
 /** A lockfile `source` string back to a SourceId; only registry sources can be fetched here. */
 export function registrySourceOf(source: string): SourceId | undefined {
@@ -23,90 +21,69 @@ export function registrySourceOf(source: string): SourceId | undefined {
 export interface FetchResult {
   downloaded: number;
   fromCache: number;
+  bytes: number;
+}
+
+function sourceLabel(url: string): string {
+  return url === CRATES_IO_INDEX ? "crates.io" : `registry \`${url}\``;
+}
+
+/** cargo's byte sizes: `52.8KiB`, `1.2MiB`. */
+function humanBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value}${units[0]}` : `${value.toFixed(1)}${units[unit]}`;
 }
 
 export async function fetchLocked(
   ctx: CliContext,
   options: { manifestPath?: string | undefined },
 ): Promise<FetchResult> {
-  const config = loadConfigFor(ctx);
-  const ws = loadWorkspaceFor(ctx, config, options.manifestPath);
-  const lockPath = join(ws.rootDir, "Cargo.lock");
-  if (!existsSync(lockPath)) {
-    throw new WharfError({
-      code: "FETCH_NO_LOCKFILE",
-      message: `no Cargo.lock in \`${ws.rootDir}\``,
-      hint: "run `wharf generate-lockfile` first",
-    });
-  }
-  const lock = parseLockfile(readFileSync(lockPath, "utf8"), lockPath);
-  const cache = await new WharfCache({ wharfHome: wharfHome(ctx.env, ctx.cwd) }).init();
-  const registry = new ResolverRegistry({
-    config: config.config,
-    cache,
-    caFile: caFileOf(ctx, config),
-    loadPath: () => {
-      throw new WharfError({ code: "FETCH_PATH", message: "path packages are not fetched" });
-    },
-  });
-  const result: FetchResult = { downloaded: 0, fromCache: 0 };
+  const started = Date.now();
+  const rw = await resolveWorkspace(ctx, options.manifestPath);
+  const result: FetchResult = { downloaded: 0, fromCache: 0, bytes: 0 };
   try {
-    for (const pkg of lock.packages) {
-      if (pkg.source === undefined) continue;
-      const source = registrySourceOf(pkg.source);
-      if (!source) {
-        throw new WharfError({
-          code: "FETCH_UNSUPPORTED_SOURCE",
-          message: `\`${pkg.name} v${pkg.version}\` comes from \`${pkg.source}\`, which wharf cannot fetch yet`,
-        });
-      }
-      if (pkg.checksum === undefined) {
-        throw new WharfError({
-          code: "FETCH_NO_CHECKSUM",
-          message: `Cargo.lock has no checksum for \`${pkg.name} v${pkg.version}\``,
-          hint: "a registry package without a checksum cannot be verified; regenerate the lockfile",
-        });
-      }
-      // the lockfile and the registry must agree before anything is downloaded (cargo's check)
-      const listed = await registry.indexChecksum(source, pkg.name, pkg.version);
-      if (listed === undefined) {
-        throw new WharfError({
-          code: "FETCH_VERSION_MISSING",
-          message: `\`${pkg.name} v${pkg.version}\` is locked in Cargo.lock but the registry does not list it`,
-          hint: "it may have been deleted from the registry; run `wharf generate-lockfile` to pick another version",
-        });
-      }
-      if (listed !== pkg.checksum) {
-        throw new WharfError({
-          code: "LOCKFILE_CHECKSUM_MISMATCH",
-          message: `checksum for \`${pkg.name} v${pkg.version}\` changed between lock files: Cargo.lock says ${pkg.checksum}, the registry says ${listed}`,
-          notes: [
-            "the lock file may be corrupt or edited",
-            "a replacement source (a mirror) may serve a different crate under the same version",
-            "the registry itself may have been tampered with",
-          ],
-          hint: "nothing was downloaded; check where this lock file and this registry come from",
-        });
-      }
-      const got = await registry.download(source, pkg.name, pkg.version, pkg.checksum);
-      for (const d of got.diagnostics) ctx.shell.warn(d);
-      if (got.fromCache) result.fromCache++;
-      else {
-        result.downloaded++;
-        ctx.shell.verbose("Downloaded", `${pkg.name} v${pkg.version}`);
-      }
-      const extracted = await cache.verifiedSourceDir({
-        name: pkg.name,
-        version: pkg.version,
-        sha256: pkg.checksum,
-      });
-      for (const d of extracted.diagnostics) ctx.shell.warn(d);
-    }
+    writeLockfile(ctx, rw);
+    printLockfileChanges(ctx, rw, { mode: "sync" });
+    const limit = new ConcurrencyLimit(8);
+    const work = rw.resolve.packages.flatMap((p) => {
+      const source = p.id.source;
+      const sha256 = p.summary.checksum;
+      if (source.kind !== "registry" || sha256 === undefined) return [];
+      const version = formatVersion(p.id.version);
+      return [
+        limit.run(async () => {
+          const got = await rw.registry.download(source, p.id.name, version, sha256);
+          for (const d of got.diagnostics) ctx.shell.warn(d);
+          if (got.fromCache) result.fromCache++;
+          else {
+            result.downloaded++;
+            result.bytes += got.size;
+            ctx.shell.status("Downloaded", `${p.id.name} v${version} (${sourceLabel(source.url)})`);
+          }
+          const extracted = await rw.cache.verifiedSourceDir({ name: p.id.name, version, sha256 });
+          for (const d of extracted.diagnostics) ctx.shell.warn(d);
+        }),
+      ];
+    });
+    // settle everything before reporting, so no download is left running after an error
+    const settled = await Promise.allSettled(work);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) throw failed.reason;
   } finally {
-    await registry.close();
+    await rw.registry.close();
   }
   if (result.downloaded > 0) {
-    ctx.shell.status("Downloaded", `${result.downloaded} crate${result.downloaded === 1 ? "" : "s"}`);
+    const secs = ((Date.now() - started) / 1000).toFixed(2);
+    ctx.shell.status(
+      "Downloaded",
+      `${result.downloaded} crate${result.downloaded === 1 ? "" : "s"} (${humanBytes(result.bytes)}) in ${secs}s`,
+    );
   }
   return result;
 }

@@ -2,11 +2,11 @@
  * `wharf generate-lockfile`: resolve the whole workspace from scratch (newest compatible
  * versions, every feature, dev-dependencies of members) and write Cargo.lock exactly as
  * cargo 1.95 would, with the version encoding cargo picks for the workspace's lowest
- * rust-version.
+ * rust-version. The status lines are cargo's (see lock-status.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { CliContext } from "../cli/context.js";
-import { resolveWorkspace } from "./resolve-workspace.js";
+import { printLockfileChanges } from "./lock-status.js";
+import { resolveWorkspace, writeLockfile } from "./resolve-workspace.js";
 
 export interface GenerateLockfileOptions {
   manifestPath?: string | undefined;
@@ -16,22 +16,12 @@ export async function generateLockfile(
   ctx: CliContext,
   options: GenerateLockfileOptions,
 ): Promise<{ path: string; packages: number }> {
-  const {
-    registry,
-    lockText: text,
-    lockPath: path,
-    lockPackages: packages,
-  } = await resolveWorkspace(ctx, options.manifestPath);
+  const rw = await resolveWorkspace(ctx, options.manifestPath, { previous: "ignore" });
   try {
-    const previous = existsSync(path) ? readFileSync(path, "utf8") : undefined;
-    if (previous !== text) writeFileSync(path, text);
-    const locked = packages.filter((p) => p.source.kind !== "path").length;
-    ctx.shell.status(
-      "Locking",
-      `${locked} package${locked === 1 ? "" : "s"} to latest compatible version${locked === 1 ? "" : "s"}`,
-    );
-    return { path, packages: packages.length };
+    writeLockfile(ctx, rw);
+    printLockfileChanges(ctx, rw, { mode: "sync" });
+    return { path: rw.lockPath, packages: rw.lockPackages.length };
   } finally {
-    await registry.close();
+    await rw.registry.close();
   }
 }

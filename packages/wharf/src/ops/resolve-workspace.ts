@@ -1,8 +1,12 @@
 /**
- * The part of `generate-lockfile` other workspace commands share: load the workspace, open
- * the registries (source replacement applied), resolve from scratch and encode the result as
- * the Cargo.lock text cargo would write. The caller owns `registry` and must close it.
+ * The resolve every workspace command shares (cargo's `resolve_ws` / `resolve_with_previous`):
+ * load the workspace, open the registries (source replacement applied), resolve preferring
+ * what the existing Cargo.lock holds (generate-lockfile resolves from scratch instead), check
+ * the lock's checksums against the new resolve, and encode the result as the Cargo.lock text
+ * cargo would write. `writeLockfile` writes it under cargo's rules (--locked refuses a change).
+ * The caller owns `registry` and must close it.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatVersion, type Package, WharfError } from "@wharf/protocol";
 import { WharfCache } from "../cache/index.js";
@@ -12,20 +16,42 @@ import type { LoadedCargoConfig } from "../config/index.js";
 import {
   encodeResolve,
   formatLockfile,
+  type LockedPackage,
+  type Lockfile,
+  type LockfileVersion,
   lockfileVersionFor,
   type ResolvedPackage,
 } from "../lockfile/index.js";
-import { type Resolve, resolve, summaryFromPackage } from "../resolver/index.js";
+import {
+  type PackageId,
+  type PreciseVersion,
+  type Resolve,
+  resolve,
+  summaryFromPackage,
+} from "../resolver/index.js";
 import { ResolverRegistry } from "../sources/index.js";
 import { type Workspace, WorkspaceLoader } from "../workspace/index.js";
 import { caFileOf, loadConfigFor, loadWorkspaceFor, registryIndexResolver } from "./load.js";
+import {
+  checkChecksums,
+  lockChanges,
+  type PackageChange,
+  type PreviousLock,
+  preferredIds,
+  readPreviousLock,
+} from "./previous-lock.js";
+import { workspaceRustVersions } from "./rust-versions.js";
 
-function lowestRustVersion(members: readonly Package[]): string | undefined {
+function lowestMemberRustVersion(members: readonly Package[]): string | undefined {
+  return lowestRustVersion(
+    members.flatMap((m) => (m.metadata.rustVersion === undefined ? [] : [m.metadata.rustVersion])),
+  );
+}
+
+function lowestRustVersion(versions: readonly string[]): string | undefined {
   let lowest: string | undefined;
   const key = (v: string) => v.split(".").map((n) => Number(n));
-  for (const m of members) {
-    const rv = m.metadata.rustVersion;
-    if (rv === undefined) continue;
+  for (const rv of versions) {
     if (lowest === undefined) {
       lowest = rv;
       continue;
@@ -53,11 +79,32 @@ export interface ResolvedWorkspace {
   lockPackages: ResolvedPackage[];
   lockText: string;
   lockPath: string;
+  /** the Cargo.lock that was there before, if any (read even by generate-lockfile) */
+  previous: PreviousLock | undefined;
+  /** what changed against `previous`, in cargo's order */
+  changes: PackageChange[];
+  /** the rust-version the resolve tried to fit (shown in "Locking ... Rust X compatible") */
+  rustVersion: string | undefined;
+}
+
+export interface ResolveWorkspaceOptions {
+  /**
+   * "use" (default): prefer the existing lock's packages, keep its encoding, as every cargo
+   * command but generate-lockfile does; "ignore": resolve from scratch.
+   */
+  previous?: "use" | "ignore";
+  /** which previous packages stay preferred (cargo update's `keep`); default all */
+  keep?: (p: LockedPackage) => boolean;
+  /** `update --precise` requests */
+  precise?: readonly PreciseVersion[];
+  /** the lock to prefer instead of the file's (update --precise without a Cargo.lock) */
+  previousLock?: Lockfile;
 }
 
 export async function resolveWorkspace(
   ctx: CliContext,
   manifestPath: string | undefined,
+  options: ResolveWorkspaceOptions = {},
 ): Promise<ResolvedWorkspace> {
   const config = loadConfigFor(ctx);
   const ws = loadWorkspaceFor(ctx, config, manifestPath);
@@ -82,7 +129,17 @@ export async function resolveWorkspace(
     }
     return loaded.package;
   };
-  const registry = new ResolverRegistry({ config: config.config, cache, caFile, loadPath });
+  const lockPath = join(ws.rootDir, "Cargo.lock");
+  const previous = readPreviousLock(lockPath);
+  const prior: Lockfile | undefined =
+    options.previous === "ignore" ? undefined : (options.previousLock ?? previous?.lock);
+  const registry = new ResolverRegistry({
+    config: config.config,
+    cache,
+    caFile,
+    loadPath,
+    offline: ctx.globals.offline,
+  });
   try {
     for (const name of new Set(
       ws.members.flatMap((m) =>
@@ -94,8 +151,26 @@ export async function resolveWorkspace(
       const shown = name === "https://github.com/rust-lang/crates.io-index" ? "crates.io" : name;
       ctx.shell.status("Updating", `\`${shown}\` index`);
     }
+    const locked: PackageId[] = prior ? preferredIds(prior, options.keep ?? (() => true)) : [];
+    const rustVersions = await workspaceRustVersions(ctx, config, ws);
     const result = await resolve(registry, {
       roots: ws.members.map((m) => ({ summary: summaryFromPackage(m) })),
+      locked,
+      precise: options.precise,
+      rustVersions,
+    }).catch((error: unknown) => {
+      if (!ctx.globals.offline || !(error instanceof WharfError)) throw error;
+      throw new WharfError({
+        code: error.code,
+        message: error.message,
+        hint: error.hint,
+        cause: error.cause,
+        exitCode: error.exitCode,
+        notes: [
+          ...error.notes,
+          "you are in offline mode (--offline), which can cause surprising resolution failures; if this error is confusing, retry without it",
+        ],
+      });
     });
     const lockPackages: ResolvedPackage[] = result.packages.map((p) => ({
       name: p.id.name,
@@ -108,8 +183,31 @@ export async function resolveWorkspace(
         source: d.id.source,
       })),
     }));
-    const version = lockfileVersionFor({ rustVersion: lowestRustVersion(ws.members) });
-    const lockText = formatLockfile(encodeResolve({ version, packages: lockPackages }));
+    if (prior) checkChecksums(prior, lockPath, lockPackages);
+    // cargo keeps the previous encoding while the lock is unchanged, and moves to the
+    // default one (lockfileVersionFor's floor) only when it rewrites the file anyway
+    const encode = (version: LockfileVersion) =>
+      formatLockfile(
+        encodeResolve({
+          version,
+          packages: lockPackages,
+          metadata: prior?.metadata,
+          extraComments: previous?.lock.extraComments,
+        }),
+      );
+    let lockText = prior ? encode(prior.version) : undefined;
+    if (lockText === undefined || previous === undefined || !sameLockText(previous.text, lockText)) {
+      lockText = encode(
+        lockfileVersionFor({ rustVersion: lowestMemberRustVersion(ws.members), previous: prior?.version }),
+      );
+    }
+    const memberKeys = new Set(ws.members.map((m) => m.name));
+    const changes = lockChanges(
+      prior,
+      lockPackages,
+      (name, source) => source === undefined && memberKeys.has(name),
+      (url) => registry.registryNameOf(url),
+    );
     return {
       config,
       ws,
@@ -119,10 +217,44 @@ export async function resolveWorkspace(
       resolve: result,
       lockPackages,
       lockText,
-      lockPath: join(ws.rootDir, "Cargo.lock"),
+      lockPath,
+      previous,
+      changes,
+      rustVersion: rustVersions.length === 0 ? undefined : lowestRustVersion(rustVersions),
     };
   } catch (error) {
     await registry.close();
     throw error;
   }
+}
+
+/** cargo's `are_equal_lockfiles`: the same lines, whatever the line endings. */
+function sameLockText(a: string, b: string): boolean {
+  const lines = (t: string) => t.replace(/\r\n/g, "\n");
+  return lines(a) === lines(b);
+}
+
+/**
+ * cargo's `write_pkg_lockfile`: nothing is written when the text is unchanged; a change
+ * under --locked (or --frozen) is refused, naming the file; else the file is replaced.
+ * Returns whether the file changed.
+ */
+export function writeLockfile(
+  ctx: CliContext,
+  rw: ResolvedWorkspace,
+  options: { dryRun?: boolean } = {},
+): boolean {
+  if (rw.previous !== undefined && sameLockText(rw.previous.text, rw.lockText)) return false;
+  if (ctx.globals.locked) {
+    const flag = ctx.globals.frozen ? "--frozen" : "--locked";
+    const action = rw.previous === undefined ? "create" : "update";
+    throw new WharfError({
+      code: "LOCKFILE_LOCKED",
+      message: `cannot ${action} the lock file ${rw.lockPath} because ${flag} was passed to prevent this`,
+      hint: `to generate the lock file without accessing the network, remove the ${flag} flag and use --offline instead`,
+    });
+  }
+  if (options.dryRun) return true;
+  writeFileSync(rw.lockPath, rw.lockText);
+  return true;
 }

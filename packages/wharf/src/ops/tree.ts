@@ -5,7 +5,7 @@
  * then decides which optional dependencies the requested member features turn on, the graph
  * is built per cargo's rules (nodes are package + features + host/target) and printed.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compareStrings, formatVersion, parseManifest, type SourceId, WharfError } from "@wharf/protocol";
 import type { CliContext } from "../cli/context.js";
@@ -17,7 +17,8 @@ import {
   type ResolvedPackage,
   summaryFromPackage,
 } from "../resolver/index.js";
-import { resolveWorkspace } from "./resolve-workspace.js";
+import { printLockfileChanges } from "./lock-status.js";
+import { resolveWorkspace, writeLockfile } from "./resolve-workspace.js";
 import { platformActiveOnHost } from "./tree-cfg.js";
 import { type MemberRequest, ResolvedFeatures } from "./tree-features.js";
 
@@ -134,12 +135,8 @@ export async function tree(ctx: CliContext, options: TreeOptions): Promise<void>
   const rw = await resolveWorkspace(ctx, options.manifestPath);
   try {
     const { ws, resolve } = rw;
-    const previous = existsSync(rw.lockPath) ? readFileSync(rw.lockPath, "utf8") : undefined;
-    if (previous === undefined) writeFileSync(rw.lockPath, rw.lockText);
-    else if (previous !== rw.lockText)
-      throw unsupported(
-        "Cargo.lock is not what a fresh resolution gives; wharf tree only reads lock files it would write itself (run `wharf generate-lockfile`)",
-      );
+    writeLockfile(ctx, rw);
+    printLockfileChanges(ctx, rw, { mode: "sync" });
 
     const byKey = new Map(resolve.packages.map((p) => [packageIdKey(p.id), p]));
     const procMacros = await procMacroTable(resolve.packages, async (p) => {

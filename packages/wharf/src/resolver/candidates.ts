@@ -4,8 +4,9 @@
  * per dependency the versions that match, minus yanked ones nobody locked, in the order
  * the resolver tries them.
  */
-import { compareVersions, matches, type SourceId } from "@wharf/protocol";
+import { compareVersions, matches, type SourceId, type Version } from "@wharf/protocol";
 import type { Registry } from "./registry.js";
+import type { PreciseVersion } from "./resolve-options.js";
 import { type DependencySpec, type PackageId, packageIdKey, type Summary, sourceKey } from "./summary.js";
 
 export interface CandidatePreferences {
@@ -13,6 +14,18 @@ export interface CandidatePreferences {
   readonly locked: ReadonlySet<string>;
   readonly minimalVersions: boolean;
   readonly rustVersions: readonly (readonly number[])[];
+  readonly precise?: readonly PreciseVersion[] | undefined;
+}
+
+/** cargo's `OptVersionReq::Precise` match: equal up to build metadata, unless the request has some. */
+function preciseMatches(want: Version, have: Version): boolean {
+  return (
+    want.major === have.major &&
+    want.minor === have.minor &&
+    want.patch === have.patch &&
+    want.pre === have.pre &&
+    (want.build === "" || want.build === have.build)
+  );
 }
 
 /** `1.70` -> [1, 70, 0]; undefined when it is not a plain version. */
@@ -55,12 +68,16 @@ export class CandidateQueryer {
     const cached = this.byDep.get(depKey);
     if (cached !== undefined) return cached;
     const all = await this.allVersions(dep);
+    const precise = this.prefs.precise?.find(
+      (p) => p.name === dep.name && sameSource(p.source, dep.source) && matches(dep.req, p.from),
+    );
     const list = all.filter(
       (s) =>
         s.id.name === dep.name &&
         sameSource(s.id.source, dep.source) &&
-        matches(dep.req, s.id.version) &&
-        (!s.yanked || this.isLocked(s.id)),
+        (precise !== undefined
+          ? preciseMatches(precise.to, s.id.version)
+          : matches(dep.req, s.id.version) && (!s.yanked || this.isLocked(s.id))),
     );
     this.sort(list);
     this.byDep.set(depKey, list);

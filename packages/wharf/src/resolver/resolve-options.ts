@@ -1,5 +1,13 @@
 /** What a resolve starts from (cargo's `(Summary, ResolveOpts)` roots and `VersionPreferences`). */
+import type { SourceId, Version } from "@wharf/protocol";
 import type { PackageId, Summary } from "./summary.js";
+
+export interface PreciseVersion {
+  readonly name: string;
+  readonly source: SourceId;
+  readonly from: Version;
+  readonly to: Version;
+}
 
 export interface RootRequest {
   /** a workspace member (or any package resolved as a root) */
@@ -22,6 +30,12 @@ export interface ResolveOptions {
    * and allowed even when yanked since (cargo's yanked whitelist).
    */
   readonly locked?: readonly PackageId[] | undefined;
+  /**
+   * `update -p NAME --precise V` (cargo's precise registry version): a dependency on `name`
+   * from `source` whose requirement matched the previously locked version `from` takes
+   * exactly version `to` instead, yanked or not.
+   */
+  readonly precise?: readonly PreciseVersion[] | undefined;
   /** `-Z minimal-versions`: oldest candidates first */
   readonly minimalVersions?: boolean | undefined;
   /**

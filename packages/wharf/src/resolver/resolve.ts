@@ -273,6 +273,7 @@ export async function resolve(registry: Registry, options: ResolveOptions): Prom
     locked: new Set((options.locked ?? []).map(packageIdKey)),
     minimalVersions: options.minimalVersions ?? false,
     rustVersions,
+    precise: options.precise,
   });
   const resolver = new Resolver(queryer);
   for (const root of options.roots) {

@@ -18,6 +18,11 @@ export interface ResolverRegistryOptions {
   caFile?: string | undefined;
   /** loads the package at a path dependency's directory */
   loadPath: (dir: string) => Package;
+  /**
+   * `--offline`: index files from the cache only, and (as cargo does) only versions whose
+   * .crate is already downloaded, unless none is, in which case every cached version
+   */
+  offline?: boolean | undefined;
 }
 
 function stripSlash(url: string): string {
@@ -33,7 +38,7 @@ export class ResolverRegistry implements Registry {
   }
 
   /** The config name of a registry URL (`crates-io` for crates.io), if any. */
-  private nameOf(url: string): string | undefined {
+  registryNameOf(url: string): string | undefined {
     if (stripSlash(url) === stripSlash(CRATES_IO_INDEX)) return "crates-io";
     for (const [name, reg] of this.options.config.registries) {
       if (reg.index && stripSlash(reg.index.value) === stripSlash(url)) return name;
@@ -47,7 +52,7 @@ export class ResolverRegistry implements Registry {
 
   /** The URL actually fetched for a registry source, after source replacement. */
   fetchUrlFor(url: string): string {
-    const name = this.nameOf(url);
+    const name = this.registryNameOf(url);
     if (name === undefined) return url;
     const { target } = resolveSourceReplacement(this.options.config, name);
     if (target.name === name && name === "crates-io") {
@@ -76,7 +81,12 @@ export class ResolverRegistry implements Registry {
   private client(url: string): SparseRegistryClient {
     let c = this.clients.get(url);
     if (!c) {
-      c = new SparseRegistryClient({ indexUrl: url, cache: this.options.cache, caFile: this.options.caFile });
+      c = new SparseRegistryClient({
+        indexUrl: url,
+        cache: this.options.cache,
+        caFile: this.options.caFile,
+        offline: this.options.offline,
+      });
       this.clients.set(url, c);
     }
     return c;
@@ -95,7 +105,13 @@ export class ResolverRegistry implements Registry {
     const file = await this.client(this.fetchUrlFor(source.url)).indexFile(dep.name);
     if (!file) return [];
     const sourceForRegistry = (url: string): SourceId => ({ kind: "registry", url });
-    return file.lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
+    let lines = file.lines;
+    if (this.options.offline) {
+      const store = this.options.cache.crates;
+      const have = await Promise.all(lines.map((l) => store.has(l.cksum)));
+      if (have.some(Boolean)) lines = lines.filter((_, i) => have[i]);
+    }
+    return lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
   }
 
   /** The checksum the registry's index lists for one version, or undefined if it lists none. */

@@ -25,6 +25,8 @@ export interface SparseRegistryClientOptions extends HttpFetcherOptions {
   maxIndexBytes?: number;
   /** default 20 MiB */
   maxCrateBytes?: number;
+  /** `--offline`: answer from the index cache and the crate store only, never the network */
+  offline?: boolean | undefined;
 }
 
 export interface IndexFileResult {
@@ -32,8 +34,8 @@ export interface IndexFileResult {
   name: string;
   lines: IndexFile["lines"];
   unsupported: IndexFile["unsupported"];
-  /** "network": a fresh 200; "revalidated": a 304 answered from the index cache */
-  source: "network" | "revalidated";
+  /** "network": a fresh 200; "revalidated": a 304 answered from the index cache; "cache": offline */
+  source: "network" | "revalidated" | "cache";
 }
 
 export interface DownloadedCrate {
@@ -43,6 +45,8 @@ export interface DownloadedCrate {
   /** the verified .crate in the content-addressed store */
   path: string;
   fromCache: boolean;
+  /** bytes of the .crate */
+  size: number;
   /** e.g. a corrupt cached copy that was discarded and downloaded again */
   diagnostics: Diagnostic[];
 }
@@ -99,8 +103,10 @@ export class SparseRegistryClient {
     const store = this.options.cache.crates;
     const diagnostics: Diagnostic[] = [];
     try {
-      if ((await store.read(expectedCksum)) !== undefined) {
+      const cached = await store.read(expectedCksum);
+      if (cached !== undefined) {
         return {
+          size: cached.byteLength,
           name,
           version,
           sha256: expectedCksum,
@@ -116,6 +122,13 @@ export class SparseRegistryClient {
         code: error.code,
         message: error.message,
         file: store.pathOf(expectedCksum),
+      });
+    }
+    if (this.options.offline) {
+      throw new WharfError({
+        code: "NETWORK_OFFLINE",
+        message: `\`${name} v${version}\` is not downloaded yet and the network is off (--offline)`,
+        hint: "run the same command once without --offline (e.g. `wharf fetch`) to download it",
       });
     }
     const config = await this.config();
@@ -136,7 +149,15 @@ export class SparseRegistryClient {
       });
     }
     const path = await store.put(res.body, expectedCksum);
-    return { name, version, sha256: expectedCksum, path, fromCache: false, diagnostics };
+    return {
+      name,
+      version,
+      sha256: expectedCksum,
+      path,
+      fromCache: false,
+      size: res.body.byteLength,
+      diagnostics,
+    };
   }
 
   private async fetchConfig(): Promise<SparseRegistryConfig> {
@@ -166,9 +187,13 @@ export class SparseRegistryClient {
 
   private async indexFileExact(name: string): Promise<IndexFileResult | null> {
     // auth-required registries need the token for the index too; config.json tells us
-    if (this.options.token !== undefined) await this.config();
     const cache = this.options.cache.indexCache(this.indexUrl.href);
     const url = new URL(indexFilePath(name), this.indexUrl).href;
+    if (this.options.offline) {
+      const hit = await cache.get(name);
+      return hit === undefined ? null : { name, ...this.parse(hit.body, name, url), source: "cache" };
+    }
+    if (this.options.token !== undefined) await this.config();
     const cached = await cache.get(name);
     const headers: Record<string, string> = {};
     if (cached?.etag !== undefined) headers["if-none-match"] = cached.etag;
