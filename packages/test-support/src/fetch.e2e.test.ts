@@ -101,7 +101,11 @@ describe("wharf fetch", () => {
     assert.equal(readFileSync(join(offline, "Cargo.lock"), "utf8"), before);
     const again = await wharf(["--offline", "fetch"], offline);
     assert.equal(again.status, 0, again.stderr);
-    const empty = await wharf(["--offline", "generate-lockfile"], offline, join(home.root, "empty-wharf-home"));
+    const empty = await wharf(
+      ["--offline", "generate-lockfile"],
+      offline,
+      join(home.root, "empty-wharf-home"),
+    );
     assert.equal(empty.status, 101);
     assert.match(empty.stderr, /offline/);
   });
