@@ -224,7 +224,58 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** A local stand-in for a registry crate, and a manifest that patches it in. */
+function patched(opts: {
+  key: string;
+  version: string;
+  deps?: Dep[];
+  args?: string[];
+  appDeps?: Dep[];
+}): (dir: string) => void {
+  return (dir) => {
+    const local = (opts.deps ?? []).map(([n, req]) => `${n} = { version = "${req}", registry = "wharf" }`);
+    writeTree(dir, {
+      "beta-local/Cargo.toml": `[package]\nname = "beta"\nversion = "${opts.version}"\nedition = "2021"\n[dependencies]\n${local.join("\n")}\n`,
+      "beta-local/src/lib.rs": "",
+    });
+    const key = /^[a-z-]+$/.test(opts.key) ? opts.key : JSON.stringify(opts.key);
+    writeFileSync(
+      join(dir, "Cargo.toml"),
+      `${manifest("app", opts.appDeps ?? APP_DEPS)}\n[patch.${key}]\nbeta = { path = "beta-local" }\n`,
+    );
+  };
+}
+
+const PATCH_SCENARIOS = (): Scenario[] => [
+  { name: "patch-by-name", args: ["generate-lockfile"], edit: patched({ key: "wharf", version: "1.0.5" }) },
+  {
+    name: "patch-by-url",
+    args: ["generate-lockfile"],
+    edit: patched({ key: client.indexUrl, version: "1.0.5" }),
+  },
+  {
+    name: "patch-with-own-deps",
+    args: ["generate-lockfile"],
+    edit: patched({ key: "wharf", version: "1.2.0", deps: [["delta", "0.1"]] }),
+  },
+  { name: "patch-unused", args: ["generate-lockfile"], edit: patched({ key: "wharf", version: "3.0.0" }) },
+  { name: "patch-sync-from-lock", args: ["tree"], edit: patched({ key: "wharf", version: "1.0.5" }) },
+  { name: "patch-unused-sync", args: ["tree"], edit: patched({ key: "wharf", version: "3.0.0" }) },
+  {
+    name: "patch-direct-dep",
+    args: ["generate-lockfile"],
+    edit: patched({ key: "wharf", version: "2.5.0", appDeps: [...APP_DEPS, ["beta", "2"]] }),
+  },
+];
+
 describe("commands that start from an existing Cargo.lock do what cargo does", () => {
+  test("[patch] with path packages: used, unused ([[patch.unused]]), by registry name and URL", async (t) => {
+    const outcomes = await mapPool(PATCH_SCENARIOS(), 2, compare);
+    const bad = outcomes.filter((o) => !o.equal);
+    t.diagnostic(`patch scenarios: ${outcomes.length - bad.length} equal of ${outcomes.length}`);
+    assert.deepEqual(bad, []);
+  });
+
   test("update, sync after manifest edits, --locked, encodings, tampered checksums", async (t) => {
     const outcomes = await mapPool(SCENARIOS, 2, compare);
     const bad = outcomes.filter((o) => !o.equal);

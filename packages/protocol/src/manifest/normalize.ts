@@ -739,3 +739,45 @@ export function normalizeManifest(manifest: TomlManifest, options: NormalizeOpti
   };
   return { kind: "package", package: pkgOut, warnings };
 }
+
+/** One `[patch.<source>]` table of the workspace root: which source it patches, and with what. */
+export interface PatchTable {
+  /** the `[patch]` key as written: `crates-io`, a registry name, or a URL */
+  key: string;
+  /** the patched source's URL (`sparse+...` for sparse registries; crates.io's index URL for crates-io) */
+  url: string;
+  dependencies: Dependency[];
+}
+
+/**
+ * The root manifest's `[patch]` tables as dependencies (cargo's `Workspace::root_patch`):
+ * each entry becomes a Dependency with its own source (path relative to the root, git, or
+ * another registry). `[patch]` is read from the workspace root only.
+ */
+export function normalizePatch(manifest: TomlManifest, options: NormalizeOptions): PatchTable[] {
+  if (!manifest.patch) return [];
+  const root = parentDir(options.manifestPath);
+  const ctx: DepContext = {
+    root,
+    // the edition only changes warnings about `default_features`, which matter less in a patch
+    edition: "2021",
+    warnings: [],
+    options,
+    inheritable: options.inheritable,
+  };
+  const out: PatchTable[] = [];
+  for (const [key, table] of manifest.patch) {
+    const url =
+      key === "crates-io"
+        ? CRATES_IO_INDEX
+        : /^[A-Za-z][A-Za-z0-9+.-]*:/.test(key)
+          ? key
+          : options.registryIndex(key);
+    const dependencies: Dependency[] = [];
+    for (const [name, dep] of table) {
+      dependencies.push(toDependency(ctx, name, { kind: "value", dep }, "normal", undefined));
+    }
+    out.push({ key, url, dependencies });
+  }
+  return out;
+}

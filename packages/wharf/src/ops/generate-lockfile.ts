@@ -19,7 +19,7 @@ export async function generateLockfile(
   const rw = await resolveWorkspace(ctx, options.manifestPath, { previous: "ignore" });
   try {
     writeLockfile(ctx, rw);
-    printLockfileChanges(ctx, rw, { mode: "sync" });
+    printLockfileChanges(ctx, rw, { mode: "generate" });
     return { path: rw.lockPath, packages: rw.lockPackages.length };
   } finally {
     await rw.registry.close();

@@ -14,7 +14,8 @@ export function printLockfileChanges(
   rw: ResolvedWorkspace,
   options: { mode: "generate" | "sync" | "update"; precise?: boolean | undefined },
 ): void {
-  const { mode } = options;
+  // with no lock file before, every command reports as generate-lockfile does (cargo's print_lockfile_generation)
+  const mode = options.mode === "sync" && rw.previous === undefined ? "generate" : options.mode;
   const changes = rw.changes;
   const count = changes.filter((c) => c.kind !== "Removing" && (mode === "update" || c.counted)).length;
   if (mode !== "update" && count === 0) return;

@@ -32,6 +32,7 @@ import {
 import { ResolverRegistry } from "../sources/index.js";
 import { type Workspace, WorkspaceLoader } from "../workspace/index.js";
 import { caFileOf, loadConfigFor, loadWorkspaceFor, registryIndexResolver } from "./load.js";
+import { loadPatches, unusedPatches, unusedPatchWarning } from "./patches.js";
 import {
   checkChecksums,
   lockChanges,
@@ -153,10 +154,15 @@ export async function resolveWorkspace(
     }
     const locked: PackageId[] = prior ? preferredIds(prior, options.keep ?? (() => true)) : [];
     const rustVersions = await workspaceRustVersions(ctx, config, ws);
+    const preferredKeys = new Set(locked.map((id) => `${id.name} ${formatVersion(id.version)}`));
+    const patches = await loadPatches(ws, registry, registryIndexResolver(config), (name, version) =>
+      preferredKeys.has(`${name} ${version}`),
+    );
     const result = await resolve(registry, {
       roots: ws.members.map((m) => ({ summary: summaryFromPackage(m) })),
       locked,
       precise: options.precise,
+      patches,
       rustVersions,
     }).catch((error: unknown) => {
       if (!ctx.globals.offline || !(error instanceof WharfError)) throw error;
@@ -184,6 +190,8 @@ export async function resolveWorkspace(
       })),
     }));
     if (prior) checkChecksums(prior, lockPath, lockPackages);
+    const unused = unusedPatches(patches, result);
+    for (const u of unused) ctx.shell.warn(unusedPatchWarning(u.patch));
     // cargo keeps the previous encoding while the lock is unchanged, and moves to the
     // default one (lockfileVersionFor's floor) only when it rewrites the file anyway
     const encode = (version: LockfileVersion) =>
@@ -191,6 +199,7 @@ export async function resolveWorkspace(
         encodeResolve({
           version,
           packages: lockPackages,
+          unusedPatches: unused.map((u) => u.entry),
           metadata: prior?.metadata,
           extraComments: previous?.lock.extraComments,
         }),

@@ -6,7 +6,7 @@
  */
 import { compareVersions, matches, type SourceId, type Version } from "@wharf/protocol";
 import type { Registry } from "./registry.js";
-import type { PreciseVersion } from "./resolve-options.js";
+import type { PatchSummary, PreciseVersion } from "./resolve-options.js";
 import { type DependencySpec, type PackageId, packageIdKey, type Summary, sourceKey } from "./summary.js";
 
 export interface CandidatePreferences {
@@ -15,6 +15,7 @@ export interface CandidatePreferences {
   readonly minimalVersions: boolean;
   readonly rustVersions: readonly (readonly number[])[];
   readonly precise?: readonly PreciseVersion[] | undefined;
+  readonly patches?: readonly PatchSummary[] | undefined;
 }
 
 /** cargo's `OptVersionReq::Precise` match: equal up to build metadata, unless the request has some. */
@@ -79,9 +80,24 @@ export class CandidateQueryer {
           ? preciseMatches(precise.to, s.id.version)
           : matches(dep.req, s.id.version) && (!s.yanked || this.isLocked(s.id))),
     );
-    this.sort(list);
-    this.byDep.set(depKey, list);
-    return list;
+    const patches = (this.prefs.patches ?? []).filter(
+      (p) =>
+        p.summary.id.name === dep.name &&
+        patchesSource(p.source, dep.source) &&
+        matches(dep.req, p.summary.id.version),
+    );
+    const withPatches =
+      patches.length === 0
+        ? list
+        : [
+            ...patches.map((p) => p.summary),
+            ...list.filter(
+              (s) => !patches.some((p) => compareVersions(p.summary.id.version, s.id.version) === 0),
+            ),
+          ];
+    this.sort(withPatches);
+    this.byDep.set(depKey, withPatches);
+    return withPatches;
   }
 
   isLocked(id: PackageId): boolean {
@@ -98,10 +114,17 @@ export class CandidateQueryer {
       if (rv === undefined) return this.prefs.rustVersions.length;
       return this.prefs.rustVersions.filter((max) => rustVersionFits(rv, max)).length;
     };
+    const patchPreferred = (s: Summary): number =>
+      (this.prefs.patches ?? []).some((p) => p.summary.id.name === s.id.name && matches(p.req, s.id.version))
+        ? 0
+        : 1;
     list.sort((a, b) => {
       const la = this.isLocked(a.id) ? 0 : 1;
       const lb = this.isLocked(b.id) ? 0 : 1;
       if (la !== lb) return la - lb;
+      const pa = patchPreferred(a);
+      const pb = patchPreferred(b);
+      if (pa !== pb) return pa - pb;
       if (this.prefs.rustVersions.length > 0) {
         const diff = compat(b) - compat(a);
         if (diff !== 0) return diff;
@@ -110,6 +133,19 @@ export class CandidateQueryer {
       return this.prefs.minimalVersions ? cmp : -cmp;
     });
   }
+}
+
+/** cargo patches by canonical URL: any reference of a git repository, or the registry itself. */
+function patchesSource(patched: SourceId, dep: SourceId): boolean {
+  if (patched.kind === "git" && dep.kind === "git") {
+    const canon = (u: string) =>
+      u
+        .replace(/\/+$/, "")
+        .replace(/\.git$/, "")
+        .toLowerCase();
+    return canon(patched.url) === canon(dep.url);
+  }
+  return sameSource(patched, dep);
 }
 
 export function sameSource(a: SourceId, b: SourceId): boolean {

@@ -14,7 +14,7 @@ export { type IndexSourceOptions, summaryFromIndexLine, summaryFromPackage } fro
 export { MemoryRegistry } from "./memory-registry.js";
 export type { Registry } from "./registry.js";
 export { resolve } from "./resolve.js";
-export type { PreciseVersion, ResolveOptions, RootRequest } from "./resolve-options.js";
+export type { PatchSummary, PreciseVersion, ResolveOptions, RootRequest } from "./resolve-options.js";
 export {
   checkCycles,
   type Resolve,

@@ -1,6 +1,15 @@
 /** What a resolve starts from (cargo's `(Summary, ResolveOpts)` roots and `VersionPreferences`). */
-import type { SourceId, Version } from "@wharf/protocol";
+import type { SourceId, Version, VersionReq } from "@wharf/protocol";
 import type { PackageId, Summary } from "./summary.js";
+
+export interface PatchSummary {
+  /** the source being patched (crates.io, a registry, a git URL) */
+  readonly source: SourceId;
+  /** the package standing in for it, from its own source */
+  readonly summary: Summary;
+  /** the requirement written in the `[patch]` entry (`*` when none) */
+  readonly req: VersionReq;
+}
 
 export interface PreciseVersion {
   readonly name: string;
@@ -36,6 +45,13 @@ export interface ResolveOptions {
    * exactly version `to` instead, yanked or not.
    */
   readonly precise?: readonly PreciseVersion[] | undefined;
+  /**
+   * `[patch]` (cargo's PackageRegistry::query and VersionPreferences::prefer_dependency): a
+   * dependency on `summary`'s name from `source` whose requirement the patch's version
+   * matches gets the patch as a candidate in place of the source's own version of that
+   * number, and candidates matching the patch's requirement are tried before others.
+   */
+  readonly patches?: readonly PatchSummary[] | undefined;
   /** `-Z minimal-versions`: oldest candidates first */
   readonly minimalVersions?: boolean | undefined;
   /**

@@ -274,6 +274,7 @@ export async function resolve(registry: Registry, options: ResolveOptions): Prom
     minimalVersions: options.minimalVersions ?? false,
     rustVersions,
     precise: options.precise,
+    patches: options.patches,
   });
   const resolver = new Resolver(queryer);
   for (const root of options.roots) {
