@@ -11,7 +11,7 @@ import type { CliContext } from "../cli/context.js";
 import { wharfHome } from "../cli/homes.js";
 import { parseLockfile } from "../lockfile/index.js";
 import { ResolverRegistry } from "../sources/index.js";
-import { caFileOf, loadConfigFor, loadWorkspaceFor } from "./load.js";
+import { loadConfigFor, loadWorkspaceFor, registryAccessOf } from "./load.js";
 
 /** A lockfile `source` string back to a SourceId; only registry sources can be fetched here. */
 export function registrySourceOf(source: string): SourceId | undefined {
@@ -44,7 +44,7 @@ export async function fetchLocked(
   const registry = new ResolverRegistry({
     config: config.config,
     cache,
-    caFile: caFileOf(ctx, config),
+    ...registryAccessOf(ctx, config),
     loadPath: () => {
       throw new WharfError({ code: "FETCH_PATH", message: "path packages are not fetched" });
     },

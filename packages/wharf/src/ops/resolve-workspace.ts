@@ -18,7 +18,7 @@ import {
 import { type Resolve, resolve, summaryFromPackage } from "../resolver/index.js";
 import { ResolverRegistry } from "../sources/index.js";
 import { type Workspace, WorkspaceLoader } from "../workspace/index.js";
-import { caFileOf, loadConfigFor, loadWorkspaceFor, registryIndexResolver } from "./load.js";
+import { loadConfigFor, loadWorkspaceFor, registryAccessOf, registryIndexResolver } from "./load.js";
 
 function lowestRustVersion(members: readonly Package[]): string | undefined {
   let lowest: string | undefined;
@@ -68,7 +68,6 @@ export async function resolveWorkspace(
     cargoHome: cargoHome(ctx.env, ctx.cwd),
     registryIndex: registryIndexResolver(config),
   });
-  const caFile = caFileOf(ctx, config);
   const loadPath = (dir: string): Package => {
     const manifest = join(dir, "Cargo.toml");
     const member = byManifest.get(manifest);
@@ -82,7 +81,12 @@ export async function resolveWorkspace(
     }
     return loaded.package;
   };
-  const registry = new ResolverRegistry({ config: config.config, cache, caFile, loadPath });
+  const registry = new ResolverRegistry({
+    config: config.config,
+    cache,
+    ...registryAccessOf(ctx, config),
+    loadPath,
+  });
   try {
     for (const name of new Set(
       ws.members.flatMap((m) =>
