@@ -3,8 +3,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { isWharfError } from "@wharf/protocol";
+import { isWharfError, WharfError } from "@wharf/protocol";
 import { loadCargoConfig } from "../config/index.js";
+import { Shell } from "../util/shell.js";
 import { type CredentialSettings, RegistryCredentials, registryNameFor } from "./credentials.js";
 import { readCredentialsFile } from "./credentials-file.js";
 
@@ -261,5 +262,29 @@ process.stdout.write("stdout-token\\r\\n");`,
       (e: unknown) =>
         isWharfError(e) && e.code === "CREDENTIAL_TOKEN_INVALID" && !e.message.includes("X-Evil"),
     );
+  });
+});
+
+describe("redaction", () => {
+  test("a token the credentials found is hidden from every shell line, whatever its shape", async () => {
+    const plain = "plainvalue-no-known-shape-4417";
+    const s = settings(WHARF_REG, { WHARF_REGISTRIES_WHARF_TOKEN: plain });
+    let out = "";
+    let err = "";
+    const shell = new Shell({
+      stdout: { write: (c: string) => (out += c) },
+      stderr: { write: (c: string) => (err += c) },
+      verbosity: "verbose",
+    });
+    const creds = new RegistryCredentials({ ...s, onSecret: (t) => shell.addSecret(t) }, { indexUrl: INDEX });
+    assert.equal(await creds.token(), plain);
+    shell.status("Sending", `Authorization ${plain}`);
+    shell.verbose("Debug", plain);
+    shell.warn(`the server said ${plain}`);
+    shell.note(plain);
+    shell.error(new WharfError({ code: "X", message: `failed with ${plain}`, hint: plain, notes: [plain] }));
+    shell.out(`{"echo":"${plain}"}\n`);
+    assert.ok(!(out + err).includes(plain), out + err);
+    assert.equal((err.match(/<redacted>/g) ?? []).length, 7);
   });
 });

@@ -266,7 +266,7 @@ export class HttpFetcher {
       notes: [`the proxy is set by ${describeDefinition(proxy.definition)}`],
       hint:
         status === 407
-          ? "the proxy needs credentials: give them in the proxy URL (`http://user:password@host:port`)"
+          ? "the proxy needs credentials: put the user name and password in the proxy URL, before the host"
           : `check that the proxy allows CONNECT to ${target.host}, or exempt the registry with NO_PROXY=${target.hostname}`,
     });
   }
@@ -331,12 +331,10 @@ export class HttpFetcher {
           const proxy = this.proxyFor(req.url);
           throw new WharfError({
             code: "REGISTRY_NETWORK_ERROR",
-            message: `failed to fetch ${showUrl(req.url)}: ${reason}`,
+            message: `failed to fetch ${showUrl(req.url)}${proxy === undefined ? "" : ` through proxy ${proxy.display}`}: ${reason}`,
             notes: [
               `gave up after ${attempt + 1} attempt(s) in ${Date.now() - started} ms`,
-              ...(proxy === undefined
-                ? []
-                : [`through proxy ${proxy.display} (set by ${describeDefinition(proxy.definition)})`]),
+              ...(proxy === undefined ? [] : [`the proxy is set by ${describeDefinition(proxy.definition)}`]),
             ],
             hint: retryable ? "check the network and the registry, then try again" : undefined,
             cause: error,
