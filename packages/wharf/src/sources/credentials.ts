@@ -112,8 +112,9 @@ function checkToken(token: string, from: string): string {
 
 /** The token of one registry for one wharf run, asked of its providers at most once per cache rule. */
 export class RegistryCredentials {
-  readonly name: string | undefined;
   readonly indexUrl: string;
+  /** looked up on first use: a public registry never needs its name, nor fails on an ambiguous one */
+  private resolvedName: { value: string | undefined } | undefined;
   private cached: { token: string; untilMs: number } | undefined;
   private pending: Promise<string> | undefined;
 
@@ -122,7 +123,13 @@ export class RegistryCredentials {
     registry: { indexUrl: string; name?: string | undefined },
   ) {
     this.indexUrl = registry.indexUrl;
-    this.name = registry.name ?? registryNameFor(registry.indexUrl, settings.config, settings.env);
+    if (registry.name !== undefined) this.resolvedName = { value: registry.name };
+  }
+
+  /** The registry's configuration name (`crates-io` for crates.io), if it has one. */
+  get name(): string | undefined {
+    this.resolvedName ??= { value: registryNameFor(this.indexUrl, this.settings.config, this.settings.env) };
+    return this.resolvedName.value;
   }
 
   /** How the registry is named in messages. */
