@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isWharfError } from "@wharf/protocol";
-import { parseProxyUrl, redactProxyUrl, resolveProxy } from "./proxy.js";
+import { isNoProxyHost, parseProxyUrl, redactProxyUrl, resolveProxy } from "./proxy.js";
 
 const CONFIG = { kind: "path", path: "/p/.cargo/config.toml" } as const;
 
@@ -58,4 +58,27 @@ test("NO_PROXY is carried for the client", () => {
     env: { HTTPS_PROXY: "http://p:1", NO_PROXY: "localhost, .corp.example" },
   });
   assert.deepEqual(r.proxy.kind === "connect" && r.proxy.noProxy, ["localhost", ".corp.example"]);
+});
+
+test("ALL_PROXY is libcurl's last resort for https URLs", () => {
+  const r = resolveProxy({ http: {}, env: { ALL_PROXY: "http://all:1", all_proxy: "http://lower-all:2" } });
+  assert.equal(r.proxy.kind === "connect" && r.proxy.host, "lower-all");
+  const s = resolveProxy({ http: {}, env: { ALL_PROXY: "http://all:1", HTTPS_PROXY: "http://https:3" } });
+  assert.equal(s.proxy.kind === "connect" && s.proxy.host, "https");
+});
+
+test("NO_PROXY matches names with their subdomains, IPs, CIDR ranges and *", () => {
+  const list = ["corp.example", ".other.example", "10.0.0.0/8", "::1", "127.0.0.1:8080"];
+  assert.ok(isNoProxyHost(list, "corp.example"));
+  assert.ok(isNoProxyHost(list, "reg.corp.example"));
+  assert.ok(!isNoProxyHost(list, "notcorp.example"));
+  assert.ok(isNoProxyHost(list, "x.other.example"));
+  assert.ok(isNoProxyHost(list, "other.example"));
+  assert.ok(isNoProxyHost(list, "10.20.30.40"));
+  assert.ok(!isNoProxyHost(list, "11.0.0.1"));
+  assert.ok(isNoProxyHost(list, "[::1]"));
+  assert.ok(isNoProxyHost(list, "127.0.0.1"), "ports in entries are ignored, as in curl");
+  assert.ok(!isNoProxyHost(list, "127.0.0.2"));
+  assert.ok(isNoProxyHost(["*"], "anything"));
+  assert.ok(!isNoProxyHost([], "anything"));
 });

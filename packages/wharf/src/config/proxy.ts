@@ -5,6 +5,7 @@
  * and a request is never downgraded to plain http. Credentials in a proxy URL are kept as
  * a Secret and redacted in every message.
  */
+import { BlockList, isIP } from "node:net";
 import { type Diagnostic, REDACTED, redactSecrets, WharfError } from "@wharf/protocol";
 import type { HttpConfig } from "./cargo-config.js";
 import type { Env, Sourced } from "./config-reader.js";
@@ -113,9 +114,11 @@ export interface ResolveProxyOptions {
 
 /**
  * The proxy to use for HTTPS requests, with warnings. Order: `http.proxy` from config or
- * CARGO_HTTP_PROXY (cargo's own key, already folded into `http.proxy`), then libcurl's
- * `https_proxy` and `HTTPS_PROXY`. `http_proxy` is deliberately ignored: curl applies it
- * to plain-http URLs only, which Wharf never fetches.
+ * CARGO_HTTP_PROXY (cargo's own key, already folded into `http.proxy`), then what libcurl
+ * reads for an https URL: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY`.
+ * `http_proxy` is deliberately ignored: curl applies it to plain-http URLs only, which
+ * Wharf never fetches. (cargo also falls back to git's `http.proxy`; Wharf does not read
+ * git's configuration.)
  */
 export function resolveProxy(options: ResolveProxyOptions): { proxy: ProxySetting; warnings: Diagnostic[] } {
   const warnings: Diagnostic[] = [];
@@ -130,7 +133,7 @@ export function resolveProxy(options: ResolveProxyOptions): { proxy: ProxySettin
     return { proxy: { kind: "none", definition: chosen.definition }, warnings };
   }
   if (chosen === undefined) {
-    for (const name of ["https_proxy", "HTTPS_PROXY"]) {
+    for (const name of ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]) {
       const value = options.env[name];
       if (value !== undefined && value.trim() !== "") {
         chosen = { value, definition: { kind: "env", name } };
@@ -148,4 +151,50 @@ export function resolveProxy(options: ResolveProxyOptions): { proxy: ProxySettin
     });
   }
   return { proxy, warnings };
+}
+
+function bareHost(hostname: string): string {
+  const h = hostname.toLowerCase();
+  return h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
+}
+
+/**
+ * Whether NO_PROXY exempts `hostname`, as libcurl reads it: `*` exempts everything; a name
+ * exempts itself and its subdomains (a leading dot is optional); an IP address or CIDR
+ * range exempts the addresses in it. Ports in entries are ignored, as curl ignores them.
+ */
+export function isNoProxyHost(noProxy: readonly string[], hostname: string): boolean {
+  const host = bareHost(hostname);
+  const hostIp = isIP(host);
+  for (const raw of noProxy) {
+    let entry = raw.trim().toLowerCase();
+    if (entry === "") continue;
+    if (entry === "*") return true;
+    if (entry.startsWith("["))
+      entry = entry.slice(1, entry.indexOf("]") > 0 ? entry.indexOf("]") : undefined);
+    else if (entry.split(":").length === 2) entry = entry.slice(0, entry.indexOf(":"));
+    if (hostIp !== 0) {
+      const [addr = "", bits] = entry.split("/");
+      const family = isIP(addr);
+      if (family === 0) continue;
+      if (bits === undefined) {
+        if (addr === host) return true;
+        continue;
+      }
+      const prefix = Number(bits);
+      const type = family === 4 ? "ipv4" : "ipv6";
+      if (family !== hostIp || !Number.isInteger(prefix)) continue;
+      const list = new BlockList();
+      try {
+        list.addSubnet(addr, prefix, type);
+      } catch {
+        continue;
+      }
+      if (list.check(host, type)) return true;
+      continue;
+    }
+    const name = entry.startsWith(".") ? entry.slice(1) : entry;
+    if (host === name || host.endsWith(`.${name}`)) return true;
+  }
+  return false;
 }

@@ -4,8 +4,9 @@
  */
 import { normalizePath, WharfError } from "@wharf/protocol";
 import type { CliContext } from "../cli/context.js";
-import { cargoHome } from "../cli/homes.js";
+import { cargoHome, wharfHome } from "../cli/homes.js";
 import { type LoadedCargoConfig, loadCargoConfig } from "../config/index.js";
+import { CredentialResolver, type ResolverRegistryOptions } from "../sources/index.js";
 import { loadWorkspace, type Workspace } from "../workspace/index.js";
 
 export function loadConfigFor(ctx: CliContext): LoadedCargoConfig {
@@ -37,6 +38,30 @@ export function registryIndexResolver(config: LoadedCargoConfig): (name: string)
 /** The CA bundle for registries: `http.cainfo` (or CARGO_HTTP_CAINFO), else WHARF_HTTP_CAINFO. */
 export function caFileOf(ctx: CliContext, config: LoadedCargoConfig): string | undefined {
   return config.config.http.cainfo?.resolved ?? ctx.env.WHARF_HTTP_CAINFO;
+}
+
+/** How registry clients reach registries: CA, proxy, and credentials (tokens go to the shell's redaction). */
+export function registryAccessOf(
+  ctx: CliContext,
+  config: LoadedCargoConfig,
+): Pick<ResolverRegistryOptions, "caFile" | "http" | "credentials"> {
+  return {
+    caFile: caFileOf(ctx, config),
+    http: { proxy: config.proxy, proxyCaFile: config.config.http.proxyCainfo?.resolved },
+    credentials: new CredentialResolver({
+      config: config.config,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      wharfHome: wharfHome(ctx.env, ctx.cwd),
+      cargoHome: cargoHome(ctx.env, ctx.cwd),
+      credentialAlias: (name) => {
+        const alias = config.reader.getPathAndArgs(["credential-alias", name]);
+        return alias && [alias.program.resolved, ...alias.args];
+      },
+      onSecret: (token) => ctx.shell.addSecret(token),
+      onStatus: (word, message) => ctx.shell.verbose(word, message),
+    }),
+  };
 }
 
 export function loadWorkspaceFor(

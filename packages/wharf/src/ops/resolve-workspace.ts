@@ -31,7 +31,7 @@ import {
 } from "../resolver/index.js";
 import { ResolverRegistry } from "../sources/index.js";
 import { type Workspace, WorkspaceLoader } from "../workspace/index.js";
-import { caFileOf, loadConfigFor, loadWorkspaceFor, registryIndexResolver } from "./load.js";
+import { loadConfigFor, loadWorkspaceFor, registryAccessOf, registryIndexResolver } from "./load.js";
 import { loadPatches, unusedPatches, unusedPatchWarning } from "./patches.js";
 import {
   checkChecksums,
@@ -116,7 +116,6 @@ export async function resolveWorkspace(
     cargoHome: cargoHome(ctx.env, ctx.cwd),
     registryIndex: registryIndexResolver(config),
   });
-  const caFile = caFileOf(ctx, config);
   const loadPath = (dir: string): Package => {
     const manifest = join(dir, "Cargo.toml");
     const member = byManifest.get(manifest);
@@ -137,7 +136,7 @@ export async function resolveWorkspace(
   const registry = new ResolverRegistry({
     config: config.config,
     cache,
-    caFile,
+    ...registryAccessOf(ctx, config),
     loadPath,
     offline: ctx.globals.offline,
   });

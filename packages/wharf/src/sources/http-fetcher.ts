@@ -4,13 +4,17 @@
  * never leave HTTPS, per-attempt timeouts (connect, headers, body idle, whole request),
  * bounded bodies counted as they stream, and retries with full-jitter backoff on network
  * errors, 5xx and 429 (Retry-After honoured up to a bound). A token is attached only to
- * the origin the caller names, and never appears in an error or event.
+ * the origin the caller names, and never appears in an error or event. An HTTPS proxy is
+ * only ever a CONNECT tunnel (undici's ProxyAgent): TLS runs end to end to the registry and
+ * its certificate is checked against the same CA as without the proxy.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { REDACTED, redactSecrets, WharfError } from "@wharf/protocol";
-import { Agent, request } from "undici";
+import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
+import { describeDefinition, type ProxySetting } from "../config/index.js";
+import { isNoProxyHost } from "../config/proxy.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { checkTransportUrl, type UrlPolicy } from "./registry-url.js";
 import {
@@ -55,6 +59,10 @@ export interface HttpFetcherOptions extends UrlPolicy {
   timeouts?: Partial<HttpTimeouts>;
   retry?: Partial<RetryPolicy>;
   userAgent?: string;
+  /** `http.proxy` / HTTPS_PROXY as resolved by config/proxy.ts; used as a CONNECT tunnel */
+  proxy?: ProxySetting | undefined;
+  /** PEM CA bundle for an `https://` proxy's own certificate (http.proxy-cainfo); default: caFile */
+  proxyCaFile?: string | undefined;
   /** for tests and verbose logs; receives no header values */
   onEvent?: (event: HttpEvent) => void;
   /** injectable for tests: full-jitter randomness */
@@ -96,6 +104,7 @@ const TLS_CODES = new Set([
   "CERT_UNTRUSTED",
   "CERT_SIGNATURE_FAILURE",
   "ERR_TLS_CERT_ALTNAME_INVALID",
+  "UND_ERR_PRX_TLS",
 ]);
 const NETWORK_CODES = new Set([
   "ECONNRESET",
@@ -131,6 +140,24 @@ function errorText(error: unknown): string {
   return redactSecrets(String(error));
 }
 
+/** Replaces the request's own token, which redactSecrets cannot know by shape. */
+function scrub(text: string, token: string | undefined): string {
+  return token !== undefined && token !== "" ? text.replaceAll(token, REDACTED) : text;
+}
+
+function readPem(file: string, what: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (cause) {
+    throw new WharfError({
+      code: "REGISTRY_CA_FILE",
+      message: `could not read the CA file \`${file}\``,
+      hint: `${what} must name a readable PEM file`,
+      cause,
+    });
+  }
+}
+
 function isTimeout(error: unknown): boolean {
   return error instanceof Error && error.name === "TimeoutError";
 }
@@ -157,8 +184,13 @@ class FinalError extends Error {
   }
 }
 
+type ConnectProxy = Extract<ProxySetting, { kind: "connect" }>;
+
 export class HttpFetcher {
   readonly agent: Agent;
+  /** the tunnel through the configured proxy, for hosts NO_PROXY does not exempt */
+  readonly proxyAgent: ProxyAgent | undefined;
+  private readonly proxy: ConnectProxy | undefined;
   private readonly limit: ConcurrencyLimit;
   private readonly timeouts: HttpTimeouts;
   private readonly retry: RetryPolicy;
@@ -173,30 +205,70 @@ export class HttpFetcher {
     const maxConcurrency = options.maxConcurrency ?? 16;
     this.limit = new ConcurrencyLimit(maxConcurrency);
     let ca = options.ca;
-    if (options.caFile !== undefined) {
-      try {
-        ca = readFileSync(options.caFile, "utf8");
-      } catch (cause) {
-        throw new WharfError({
-          code: "REGISTRY_CA_FILE",
-          message: `could not read the CA file \`${options.caFile}\``,
-          hint: "http.cainfo / WHARF_HTTP_CAINFO must name a readable PEM file",
-          cause,
-        });
-      }
-    }
-    this.agent = new Agent({
+    if (options.caFile !== undefined) ca = readPem(options.caFile, "http.cainfo / WHARF_HTTP_CAINFO");
+    const common = {
       allowH2: true,
       keepAliveTimeout: 30_000,
       connections: maxConcurrency,
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyIdleMs,
-      connect: { timeout: this.timeouts.connectMs, ...(ca === undefined ? {} : { ca }) },
-    });
+    };
+    const tls = { timeout: this.timeouts.connectMs, ...(ca === undefined ? {} : { ca }) };
+    this.agent = new Agent({ ...common, connect: tls });
+    if (options.proxy?.kind === "connect") {
+      const proxy = options.proxy;
+      this.proxy = proxy;
+      const proxyCa =
+        options.proxyCaFile !== undefined ? readPem(options.proxyCaFile, "http.proxy-cainfo") : ca;
+      const auth = proxy.auth;
+      this.proxyAgent = new ProxyAgent({
+        ...common,
+        // no credentials in the URI: undici's errors may quote it
+        uri: `${proxy.proxyScheme}://${proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host}:${proxy.port}`,
+        ...(auth === undefined
+          ? {}
+          : {
+              token: `Basic ${Buffer.from(`${auth.username}:${auth.password.expose()}`).toString("base64")}`,
+            }),
+        // the registry's TLS inside the tunnel: same CA and checks as a direct connection
+        requestTls: { ...tls, allowH2: true },
+        proxyTls: { timeout: this.timeouts.connectMs, ...(proxyCa === undefined ? {} : { ca: proxyCa }) },
+        proxyTunnel: true,
+      });
+    }
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.agent.close(), this.proxyAgent?.close()]);
+  }
+
+  /** The proxy a request to `url` goes through, or undefined when it connects directly. */
+  proxyFor(url: URL | string): ConnectProxy | undefined {
+    if (this.proxy === undefined) return undefined;
+    return isNoProxyHost(this.proxy.noProxy, new URL(url).hostname) ? undefined : this.proxy;
+  }
+
+  private dispatcherFor(url: URL): Dispatcher {
+    return this.proxyFor(url) !== undefined && this.proxyAgent !== undefined ? this.proxyAgent : this.agent;
+  }
+
+  /** A clear error for a tunnel the proxy would not open, else undefined. */
+  private proxyRefusal(error: unknown, url: string): WharfError | undefined {
+    const proxy = this.proxyFor(url);
+    if (proxy === undefined || !(error instanceof Error)) return undefined;
+    const m = /Proxy response \((\d{3})\)/.exec(error.message);
+    if (m === null) return undefined;
+    const status = Number(m[1]);
+    const target = new URL(url);
+    return new WharfError({
+      code: status === 407 ? "REGISTRY_PROXY_AUTH" : "REGISTRY_PROXY_REFUSED",
+      message: `proxy ${proxy.display} refused to open a tunnel to ${target.host}: CONNECT answered HTTP ${status}`,
+      notes: [`the proxy is set by ${describeDefinition(proxy.definition)}`],
+      hint:
+        status === 407
+          ? "the proxy needs credentials: put the user name and password in the proxy URL, before the host"
+          : `check that the proxy allows CONNECT to ${target.host}, or exempt the registry with NO_PROXY=${target.hostname}`,
+    });
   }
 
   /**
@@ -234,11 +306,13 @@ export class HttpFetcher {
         if (error instanceof FinalError) throw error.error;
         if (error instanceof WharfError) throw error;
         if (req.signal?.aborted) throw error;
+        const refusal = this.proxyRefusal(error, req.url);
+        if (refusal !== undefined) throw refusal;
         const code = errorCode(error);
         if (code !== undefined && TLS_CODES.has(code)) {
           throw new WharfError({
             code: "REGISTRY_TLS_ERROR",
-            message: `TLS certificate of ${showUrl(req.url)} was not accepted: ${errorText(error)}`,
+            message: `TLS certificate of ${showUrl(req.url)} was not accepted: ${scrub(errorText(error), req.token)}`,
             hint: "if the registry uses a private CA, point http.cainfo (WHARF_HTTP_CAINFO) at its PEM certificate",
             cause: error,
           });
@@ -247,17 +321,21 @@ export class HttpFetcher {
           isTimeout(error) ||
           (code !== undefined &&
             (NETWORK_CODES.has(code) || (code.startsWith("UND_ERR_") && !NOT_RETRYABLE_UNDICI.has(code))));
-        reason = errorText(error);
+        reason = scrub(errorText(error), req.token);
         delayMs = backoffDelayMs(this.retry, attempt, random);
         if (
           !retryable ||
           attempt >= this.retry.maxRetries ||
           Date.now() - started + delayMs > this.retry.maxTotalMs
         ) {
+          const proxy = this.proxyFor(req.url);
           throw new WharfError({
             code: "REGISTRY_NETWORK_ERROR",
-            message: `failed to fetch ${showUrl(req.url)}: ${reason}`,
-            notes: [`gave up after ${attempt + 1} attempt(s) in ${Date.now() - started} ms`],
+            message: `failed to fetch ${showUrl(req.url)}${proxy === undefined ? "" : ` through proxy ${proxy.display}`}: ${reason}`,
+            notes: [
+              `gave up after ${attempt + 1} attempt(s) in ${Date.now() - started} ms`,
+              ...(proxy === undefined ? [] : [`the proxy is set by ${describeDefinition(proxy.definition)}`]),
+            ],
             hint: retryable ? "check the network and the registry, then try again" : undefined,
             cause: error,
           });
@@ -294,7 +372,7 @@ export class HttpFetcher {
         headers.authorization = req.token;
       }
       const res = await request(url, {
-        dispatcher: this.agent,
+        dispatcher: this.dispatcherFor(url),
         method: "GET",
         headers,
         signal,
@@ -355,7 +433,7 @@ export class HttpFetcher {
         chunks.push(chunk);
       }
       const responseHeaders: Record<string, string | undefined> = {};
-      for (const name of ["etag", "last-modified", "retry-after", "content-type"]) {
+      for (const name of ["etag", "last-modified", "retry-after", "content-type", "www-authenticate"]) {
         responseHeaders[name] = header(name);
       }
       return {

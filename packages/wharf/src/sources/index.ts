@@ -3,9 +3,13 @@
  * index and .crate downloads over HTTPS (undici), with the transport policy (HTTPS only,
  * custom CA, bounded redirects, concurrency, retries, timeouts, size bounds) in one place.
  * May import @wharf/protocol, ../cache, undici and node built-ins; never reads the
- * environment (callers pass caFile, tokens and wharfHome in).
+ * environment (callers pass caFile, the env, tokens and wharfHome in); may import ../config
+ * for types and Secret.
  */
 export * from "./concurrency-limit.js";
+export * from "./credential-provider-process.js";
+export * from "./credentials.js";
+export * from "./credentials-file.js";
 export * from "./download-url.js";
 export * from "./http-fetcher.js";
 export * from "./registry-config.js";

@@ -9,6 +9,8 @@ import type { WharfCache } from "../cache/index.js";
 import { type CargoConfig, resolveSourceReplacement } from "../config/index.js";
 import type { DependencySpec, Registry, Summary } from "../resolver/index.js";
 import { summaryFromIndexLine, summaryFromPackage } from "../resolver/index.js";
+import type { CredentialResolver } from "./credentials.js";
+import type { HttpFetcherOptions } from "./http-fetcher.js";
 import { SparseRegistryClient } from "./sparse-registry-client.js";
 
 export interface ResolverRegistryOptions {
@@ -16,6 +18,10 @@ export interface ResolverRegistryOptions {
   cache: WharfCache;
   /** PEM bundle for registries signed by a private CA (http.cainfo) */
   caFile?: string | undefined;
+  /** transport settings every registry client shares (proxy, proxy CA) */
+  http?: Pick<HttpFetcherOptions, "proxy" | "proxyCaFile"> | undefined;
+  /** tokens for registries that require authentication */
+  credentials?: CredentialResolver | undefined;
   /** loads the package at a path dependency's directory */
   loadPath: (dir: string) => Package;
   /**
@@ -82,9 +88,11 @@ export class ResolverRegistry implements Registry {
     let c = this.clients.get(url);
     if (!c) {
       c = new SparseRegistryClient({
+        ...this.options.http,
         indexUrl: url,
         cache: this.options.cache,
         caFile: this.options.caFile,
+        credentials: this.options.credentials?.forRegistry(url),
         offline: this.options.offline,
       });
       this.clients.set(url, c);

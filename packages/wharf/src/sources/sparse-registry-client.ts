@@ -15,12 +15,22 @@ import { type FetchResponse, HttpFetcher, type HttpFetcherOptions } from "./http
 import { parseRegistryConfig, type SparseRegistryConfig } from "./registry-config.js";
 import { checkTransportUrl, normalizeIndexUrl } from "./registry-url.js";
 
+/** Where the client gets its token when the registry requires one (RegistryCredentials). */
+export interface TokenSource {
+  /** the token; throws a WharfError naming the registry and how to log in when there is none */
+  token(headers: readonly string[], loginUrl?: string): Promise<string>;
+  /** the error for a 401/403 to a request that carried the token */
+  rejectedError(url: string, status: number): WharfError;
+}
+
 export interface SparseRegistryClientOptions extends HttpFetcherOptions {
   /** `sparse+https://host/index/` (the `sparse+` prefix is optional) */
   indexUrl: string;
   cache: WharfCache;
   /** raw Authorization value, sent only to the index URL's origin, and only to auth-required registries */
   token?: string | undefined;
+  /** asked for the token only once the registry turns out to require one (wins over `token`) */
+  credentials?: TokenSource | undefined;
   /** default 16 MiB */
   maxIndexBytes?: number;
   /** default 20 MiB */
@@ -66,6 +76,9 @@ export class SparseRegistryClient {
   private configPromise: Promise<SparseRegistryConfig> | undefined;
   /** true once config.json says so or a 401 proved it */
   private authRequired = false;
+  /** headers of the last 401, passed to credential providers as cargo does */
+  private authHeaders: string[] = [];
+  private loginUrl: string | undefined;
 
   constructor(private readonly options: SparseRegistryClientOptions) {
     this.indexUrl = normalizeIndexUrl(options.indexUrl, options);
@@ -134,7 +147,7 @@ export class SparseRegistryClient {
     const config = await this.config();
     const url = downloadUrl(config.dl, name, version, expectedCksum);
     checkTransportUrl(url, this.options, "download URL");
-    const res = await this.get(url, this.options.maxCrateBytes ?? 20 * 1024 * 1024);
+    const res = await this.getWithAuth(url, this.options.maxCrateBytes ?? 20 * 1024 * 1024);
     if (res.status !== 200) {
       throw new WharfError({
         code: NOT_FOUND.has(res.status) ? "CRATE_DOWNLOAD_NOT_FOUND" : "REGISTRY_HTTP_ERROR",
@@ -163,20 +176,12 @@ export class SparseRegistryClient {
   private async fetchConfig(): Promise<SparseRegistryConfig> {
     const url = new URL("config.json", this.indexUrl).href;
     let res = await this.get(url, MAX_CONFIG_BYTES);
-    if (res.status === 401 && this.options.token !== undefined && !this.authRequired) {
+    if (res.status === 401 && this.hasCredentials() && !this.authRequired) {
+      this.noteUnauthorized(res);
       this.authRequired = true; // cargo's behaviour: an unexpected 401 means "send the token"
       res = await this.get(url, MAX_CONFIG_BYTES);
     }
-    if (res.status === 401 || res.status === 403) {
-      throw new WharfError({
-        code: "REGISTRY_AUTH_REQUIRED",
-        message: `${url} answered HTTP ${res.status}: the registry needs a token`,
-        hint:
-          this.options.token === undefined
-            ? "log in to the registry first"
-            : "the token was refused; log in again",
-      });
-    }
+    this.checkAuthStatus(res, url, "auth");
     if (res.status !== 200) {
       throw new WharfError({ code: "REGISTRY_HTTP_ERROR", message: `${url} answered HTTP ${res.status}` });
     }
@@ -193,12 +198,12 @@ export class SparseRegistryClient {
       const hit = await cache.get(name);
       return hit === undefined ? null : { name, ...this.parse(hit.body, name, url), source: "cache" };
     }
-    if (this.options.token !== undefined) await this.config();
+    if (this.hasCredentials()) await this.config();
     const cached = await cache.get(name);
     const headers: Record<string, string> = {};
     if (cached?.etag !== undefined) headers["if-none-match"] = cached.etag;
     else if (cached?.lastModified !== undefined) headers["if-modified-since"] = cached.lastModified;
-    const res = await this.get(url, this.options.maxIndexBytes ?? 16 * 1024 * 1024, headers);
+    const res = await this.getWithAuth(url, this.options.maxIndexBytes ?? 16 * 1024 * 1024, headers);
     if (NOT_FOUND.has(res.status)) {
       await cache.delete(name);
       return null;
@@ -249,14 +254,67 @@ export class SparseRegistryClient {
     }
   }
 
-  private get(url: string, maxBytes: number, headers: Record<string, string> = {}): Promise<FetchResponse> {
-    const useToken = this.authRequired && this.options.token !== undefined;
-    return this.http.get({
-      url,
-      maxBytes,
-      headers,
-      token: useToken ? this.options.token : undefined,
-      tokenOrigin: this.indexUrl.origin,
+  private hasCredentials(): boolean {
+    return this.options.credentials !== undefined || this.options.token !== undefined;
+  }
+
+  /** The token for this registry (asked of the credential providers on first use). */
+  private async currentToken(): Promise<string | undefined> {
+    if (this.options.credentials !== undefined) {
+      return this.options.credentials.token(this.authHeaders, this.loginUrl);
+    }
+    return this.options.token;
+  }
+
+  /** Remembers a 401's challenge for the providers and the login hint (WWW-Authenticate: Cargo). */
+  private noteUnauthorized(res: FetchResponse): boolean {
+    const challenge = res.headers["www-authenticate"];
+    this.authHeaders = challenge === undefined ? [] : [`www-authenticate: ${challenge}`];
+    const login = challenge === undefined ? null : /login_url="?([^",\s]+)"?/i.exec(challenge);
+    if (login?.[1]) this.loginUrl = login[1];
+    return challenge !== undefined && /^\s*cargo\b/i.test(challenge);
+  }
+
+  /** 401/403 become an error that names the registry: no token, or the token was refused. */
+  private checkAuthStatus(res: FetchResponse, url: string, anonymous403: "auth" | "pass" = "pass"): void {
+    if (res.status !== 401 && res.status !== 403) return;
+    const sentToken = this.authRequired && this.hasCredentials();
+    if (res.status === 403 && !sentToken && anonymous403 === "pass") return;
+    if (sentToken) {
+      if (this.options.credentials !== undefined)
+        throw this.options.credentials.rejectedError(url, res.status);
+      throw new WharfError({
+        code: "REGISTRY_TOKEN_REJECTED",
+        message: `${url} answered HTTP ${res.status}: the token was refused`,
+        hint: "log in again",
+      });
+    }
+    throw new WharfError({
+      code: "REGISTRY_AUTH_REQUIRED",
+      message: `${url} answered HTTP ${res.status}: the registry needs a token`,
+      hint: "log in to the registry first",
     });
+  }
+
+  /** GET for index files and downloads: a 401 with a Cargo challenge turns auth on and retries once. */
+  private async getWithAuth(url: string, maxBytes: number, headers: Record<string, string> = {}) {
+    let res = await this.get(url, maxBytes, headers);
+    if (res.status === 401 && !this.authRequired && this.hasCredentials()) {
+      if (this.noteUnauthorized(res)) {
+        this.authRequired = true;
+        res = await this.get(url, maxBytes, headers);
+      }
+    }
+    this.checkAuthStatus(res, url);
+    return res;
+  }
+
+  private async get(
+    url: string,
+    maxBytes: number,
+    headers: Record<string, string> = {},
+  ): Promise<FetchResponse> {
+    const token = this.authRequired ? await this.currentToken() : undefined;
+    return this.http.get({ url, maxBytes, headers, token, tokenOrigin: this.indexUrl.origin });
   }
 }

@@ -41,6 +41,8 @@ export class Shell {
   private readonly styler: Styler;
   private readonly colorOn: boolean;
   private warnings = 0;
+  /** exact secret values (registry tokens) known this run, hidden from every line printed */
+  private readonly secrets = new Set<string>();
 
   constructor(options: ShellOptions) {
     this.stdout = options.stdout;
@@ -54,6 +56,17 @@ export class Shell {
     this.styler = makeStyler(this.colorOn);
   }
 
+  /** Registers a value (a token read from a credential provider) to be redacted from all output. */
+  addSecret(value: string): void {
+    if (value.length > 0) this.secrets.add(value);
+  }
+
+  private redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) out = out.replaceAll(s, "<redacted>");
+    return out;
+  }
+
   get warningCount(): number {
     return this.warnings;
   }
@@ -62,7 +75,9 @@ export class Shell {
   status(word: string, message: string): void {
     if (this.verbosity === "quiet") return;
     const colors = pc.createColors(this.colorOn);
-    this.stderr.write(`${colors.bold(colors.green(word.padStart(12)))} ${redactSecrets(message)}\n`);
+    this.stderr.write(
+      this.redact(`${colors.bold(colors.green(word.padStart(12)))} ${redactSecrets(message)}\n`),
+    );
   }
 
   verbose(word: string, message: string): void {
@@ -74,20 +89,20 @@ export class Shell {
     if (this.verbosity === "quiet") return;
     const d: Diagnostic =
       typeof diagnostic === "string" ? { level: "warning", message: diagnostic } : diagnostic;
-    this.stderr.write(`${renderDiagnostic(d, this.styler)}\n`);
+    this.stderr.write(this.redact(`${renderDiagnostic(d, this.styler)}\n`));
   }
 
   note(message: string): void {
     if (this.verbosity === "quiet") return;
-    this.stderr.write(`${renderDiagnostic({ level: "note", message }, this.styler)}\n`);
+    this.stderr.write(this.redact(`${renderDiagnostic({ level: "note", message }, this.styler)}\n`));
   }
 
   error(error: unknown): void {
-    this.stderr.write(`${renderError(error, this.styler)}\n`);
+    this.stderr.write(this.redact(`${renderError(error, this.styler)}\n`));
   }
 
-  /** Data output (JSON, listings) on stdout, never coloured, never redacted-away. */
+  /** Data output (JSON, listings) on stdout, never coloured; only exact known secrets are hidden. */
   out(text: string): void {
-    this.stdout.write(text);
+    this.stdout.write(this.redact(text));
   }
 }
