@@ -16,7 +16,7 @@ import {
   type ResolvedPackage,
 } from "../lockfile/index.js";
 import { type Resolve, resolve, summaryFromPackage } from "../resolver/index.js";
-import { ResolverRegistry } from "../sources/index.js";
+import { gitSourceSettings, ResolverRegistry } from "../sources/index.js";
 import { type Workspace, WorkspaceLoader } from "../workspace/index.js";
 import { caFileOf, loadConfigFor, loadWorkspaceFor, registryIndexResolver } from "./load.js";
 
@@ -82,7 +82,8 @@ export async function resolveWorkspace(
     }
     return loaded.package;
   };
-  const registry = new ResolverRegistry({ config: config.config, cache, caFile, loadPath });
+  const git = gitSourceSettings({ env: ctx.env, caFile, offline: ctx.globals.offline, shell: ctx.shell });
+  const registry = new ResolverRegistry({ config: config.config, cache, caFile, loadPath, git });
   try {
     for (const name of new Set(
       ws.members.flatMap((m) =>

@@ -2,13 +2,15 @@
  * The resolver's Registry over the client's real sources: registry dependencies are looked
  * up through `[source] replace-with` (crates-io replaced by a private mirror keeps its
  * crates-io identity, as in cargo's lockfiles), fetched with the sparse client, and turned
- * into Summaries; path dependencies come from their manifests. Git sources come later.
+ * into Summaries; path dependencies come from their manifests; git dependencies from a
+ * checkout of their repository (git-source.ts).
  */
 import { CRATES_IO_INDEX, type Package, type SourceId, WharfError } from "@wharf/protocol";
 import type { WharfCache } from "../cache/index.js";
 import { type CargoConfig, resolveSourceReplacement } from "../config/index.js";
 import type { DependencySpec, Registry, Summary } from "../resolver/index.js";
 import { summaryFromIndexLine, summaryFromPackage } from "../resolver/index.js";
+import { type GitSourceSettings, GitSources } from "./git-source.js";
 import { SparseRegistryClient } from "./sparse-registry-client.js";
 
 export interface ResolverRegistryOptions {
@@ -18,6 +20,8 @@ export interface ResolverRegistryOptions {
   caFile?: string | undefined;
   /** loads the package at a path dependency's directory */
   loadPath: (dir: string) => Package;
+  /** git sources (environment, policy, output); without it git dependencies are refused */
+  git?: GitSourceSettings | undefined;
 }
 
 function stripSlash(url: string): string {
@@ -27,6 +31,7 @@ function stripSlash(url: string): string {
 export class ResolverRegistry implements Registry {
   private readonly options: ResolverRegistryOptions;
   private readonly clients = new Map<string, SparseRegistryClient>();
+  private gitSources: GitSources | undefined;
 
   constructor(options: ResolverRegistryOptions) {
     this.options = options;
@@ -85,6 +90,7 @@ export class ResolverRegistry implements Registry {
   async query(dep: DependencySpec): Promise<readonly Summary[]> {
     const source = dep.source;
     if (source.kind === "path") return [summaryFromPackage(this.options.loadPath(source.path))];
+    if (source.kind === "git" && this.options.git) return this.git.query(dep, this.options.loadPath);
     if (source.kind === "git") {
       throw new WharfError({
         code: "SOURCE_GIT_UNSUPPORTED",
@@ -96,6 +102,15 @@ export class ResolverRegistry implements Registry {
     if (!file) return [];
     const sourceForRegistry = (url: string): SourceId => ({ kind: "registry", url });
     return file.lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
+  }
+
+  /** The git sources, for pinning the commits of a previous Cargo.lock and for checkouts. */
+  get git(): GitSources {
+    if (!this.options.git) {
+      throw new WharfError({ code: "SOURCE_GIT_UNSUPPORTED", message: "git sources are not set up here" });
+    }
+    this.gitSources ??= new GitSources(this.options.git, this.options.cache.paths);
+    return this.gitSources;
   }
 
   /** The checksum the registry's index lists for one version, or undefined if it lists none. */
