@@ -1,23 +1,41 @@
 /**
  * `wharf fetch`: download every registry package Cargo.lock names, each checked against the
  * lockfile's checksum (and the index's) before it enters the cache, then extracted through
- * the strict archive reader and verified. Without a lockfile it points at generate-lockfile.
+ * the strict archive reader and verified; git packages are checked out at their locked
+ * commit. Without a lockfile it points at generate-lockfile.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type SourceId, WharfError } from "@wharf/protocol";
+import { type Package, type SourceId, WharfError } from "@wharf/protocol";
 import { WharfCache } from "../cache/index.js";
 import type { CliContext } from "../cli/context.js";
-import { wharfHome } from "../cli/homes.js";
+import { cargoHome, wharfHome } from "../cli/homes.js";
+import type { LoadedCargoConfig } from "../config/index.js";
 import { parseLockfile } from "../lockfile/index.js";
-import { ResolverRegistry } from "../sources/index.js";
-import { caFileOf, loadConfigFor, loadWorkspaceFor } from "./load.js";
+import { gitSourceSettings, ResolverRegistry } from "../sources/index.js";
+import { WorkspaceLoader } from "../workspace/index.js";
+import { caFileOf, loadConfigFor, loadWorkspaceFor, registryIndexResolver } from "./load.js";
 
 /** A lockfile `source` string back to a SourceId; only registry sources can be fetched here. */
 export function registrySourceOf(source: string): SourceId | undefined {
   if (source.startsWith("registry+")) return { kind: "registry", url: source.slice("registry+".length) };
   if (source.startsWith("sparse+")) return { kind: "registry", url: source };
   return undefined;
+}
+
+/** Reads the packages of git checkouts (path packages are never fetched). */
+function gitPackageLoader(ctx: CliContext, config: LoadedCargoConfig): (dir: string) => Package {
+  const loader = new WorkspaceLoader({
+    cwd: ctx.cwd,
+    cargoHome: cargoHome(ctx.env, ctx.cwd),
+    registryIndex: registryIndexResolver(config),
+  });
+  return (dir) => {
+    const loaded = loader.load(join(dir, "Cargo.toml"));
+    if (loaded.kind !== "package")
+      throw new WharfError({ code: "FETCH_VIRTUAL", message: `\`${dir}\` is virtual` });
+    return loaded.package;
+  };
 }
 
 export interface FetchResult {
@@ -41,18 +59,22 @@ export async function fetchLocked(
   }
   const lock = parseLockfile(readFileSync(lockPath, "utf8"), lockPath);
   const cache = await new WharfCache({ wharfHome: wharfHome(ctx.env, ctx.cwd) }).init();
+  const caFile = caFileOf(ctx, config);
   const registry = new ResolverRegistry({
     config: config.config,
     cache,
-    caFile: caFileOf(ctx, config),
-    loadPath: () => {
-      throw new WharfError({ code: "FETCH_PATH", message: "path packages are not fetched" });
-    },
+    caFile,
+    loadPath: gitPackageLoader(ctx, config),
+    git: gitSourceSettings({ env: ctx.env, caFile, offline: ctx.globals.offline, shell: ctx.shell }),
   });
   const result: FetchResult = { downloaded: 0, fromCache: 0 };
   try {
     for (const pkg of lock.packages) {
       if (pkg.source === undefined) continue;
+      if (pkg.source.startsWith("git+")) {
+        await registry.git.checkoutLocked({ ...pkg, source: pkg.source });
+        continue;
+      }
       const source = registrySourceOf(pkg.source);
       if (!source) {
         throw new WharfError({

@@ -14,6 +14,7 @@ import { summaryFromPackage } from "../resolver/index.js";
 import { gitEnvironment } from "./git-command.js";
 import { GitDatabase } from "./git-database.js";
 import { discoverPackages } from "./git-discover.js";
+import { parseLockedGitSource } from "./git-lock.js";
 import { checkGitReference, checkGitUrl, isFullCommit, redactGitUrl } from "./git-url.js";
 
 export type GitSourceId = Extract<SourceId, { kind: "git" }>;
@@ -68,11 +69,15 @@ export class GitSources {
   private readonly pins = new Map<string, string>();
   private readonly checkouts = new Map<string, Promise<GitCheckout>>();
   private readonly warned = new Set<string>();
+  private readonly done = new Map<string, GitCheckout>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly loadPath: (dir: string) => Package;
 
-  constructor(settings: GitSourceSettings, paths: CachePaths) {
+  /** `loadPath(dir)` reads the package at a directory and throws for virtual or broken manifests */
+  constructor(settings: GitSourceSettings, paths: CachePaths, loadPath: (dir: string) => Package) {
     this.settings = settings;
     this.paths = paths;
+    this.loadPath = loadPath;
     this.gitEnv = gitEnvironment({
       env: settings.env,
       caFile: settings.caFile,
@@ -86,9 +91,9 @@ export class GitSources {
   }
 
   /** Every package of `dep`'s name at the commit its source resolves to. */
-  async query(dep: DependencySpec, loadPath: (dir: string) => Package): Promise<Summary[]> {
+  async query(dep: DependencySpec): Promise<Summary[]> {
     if (dep.source.kind !== "git") return [];
-    const checkout = await this.checkout(dep.source, loadPath);
+    const checkout = await this.checkout(dep.source);
     const followed = describeFollowed(checkout.source);
     const key = formatSourceId(checkout.source);
     if (followed !== undefined && !this.warned.has(key)) {
@@ -101,14 +106,46 @@ export class GitSources {
   }
 
   /** The checkout of `source` at its pinned commit, else at what its reference names now. */
-  checkout(source: GitSourceId, loadPath: (dir: string) => Package): Promise<GitCheckout> {
+  checkout(source: GitSourceId): Promise<GitCheckout> {
     const key = formatSourceId(plain(source));
     let pending = this.checkouts.get(key);
     if (!pending) {
-      pending = this.update(plain(source), loadPath);
+      pending = this.update(plain(source));
       this.checkouts.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * `wharf fetch`: checks out the commit a Cargo.lock entry names and makes sure the
+   * package is there. Returns the package.
+   */
+  async checkoutLocked(pkg: { name: string; version: string; source: string }): Promise<Package> {
+    const locked = parseLockedGitSource(pkg.source);
+    if (locked?.commit === undefined || !isFullCommit(locked.commit)) {
+      throw new WharfError({
+        code: "LOCKFILE_GIT_NO_COMMIT",
+        message: `Cargo.lock does not lock \`${pkg.name} v${pkg.version}\` to a commit: \`${redactGitUrl(pkg.source)}\``,
+        hint: "run `wharf generate-lockfile` to lock git dependencies",
+      });
+    }
+    this.pin(locked.source, locked.commit);
+    const checkout = await this.checkout(locked.source);
+    const found = checkout.packages.find((p) => p.name === pkg.name && p.version === pkg.version);
+    if (!found) {
+      throw new WharfError({
+        code: "GIT_PACKAGE_MISSING",
+        message: `\`${pkg.name} v${pkg.version}\` is locked in Cargo.lock but commit ${checkout.commit} of \`${redactGitUrl(locked.source.url)}\` does not contain it`,
+        hint: "run `wharf generate-lockfile` to lock another commit",
+      });
+    }
+    return found;
+  }
+
+  /** A package of a git source this run has checked out (for its manifest path). */
+  packageAt(source: GitSourceId, name: string, version: string): Package | undefined {
+    const checkout = this.done.get(formatSourceId(plain(source)));
+    return checkout?.packages.find((p) => p.name === name && p.version === version);
   }
 
   /** One git operation at a time in this process, and one process at a time on the git cache. */
@@ -118,7 +155,7 @@ export class GitSources {
     return run;
   }
 
-  private async update(source: GitSourceId, loadPath: (dir: string) => Package): Promise<GitCheckout> {
+  private async update(source: GitSourceId): Promise<GitCheckout> {
     const { url, reference } = source;
     checkGitUrl(url, { allowFile: this.settings.allowFile });
     checkGitReference(reference, url);
@@ -152,7 +189,7 @@ export class GitSources {
       }
       return { commit, dir: await db.checkout(commit) };
     });
-    const found = discoverPackages(dir, loadPath);
+    const found = discoverPackages(dir, this.loadPath);
     if (found.packages.length === 0) {
       throw new WharfError({
         code: "GIT_NO_PACKAGES",
@@ -168,7 +205,9 @@ export class GitSources {
       // cargo: a path dependency inside a git package is a dependency on the same git source
       dependencies: pkg.dependencies.map((d) => (d.source.kind === "path" ? { ...d, source } : d)),
     }));
-    return { source: locked, commit, dir, packages };
+    const checkout = { source: locked, commit, dir, packages };
+    this.done.set(key, checkout);
+    return checkout;
   }
 }
 

@@ -90,7 +90,7 @@ export class ResolverRegistry implements Registry {
   async query(dep: DependencySpec): Promise<readonly Summary[]> {
     const source = dep.source;
     if (source.kind === "path") return [summaryFromPackage(this.options.loadPath(source.path))];
-    if (source.kind === "git" && this.options.git) return this.git.query(dep, this.options.loadPath);
+    if (source.kind === "git" && this.options.git) return this.git.query(dep);
     if (source.kind === "git") {
       throw new WharfError({
         code: "SOURCE_GIT_UNSUPPORTED",
@@ -109,7 +109,7 @@ export class ResolverRegistry implements Registry {
     if (!this.options.git) {
       throw new WharfError({ code: "SOURCE_GIT_UNSUPPORTED", message: "git sources are not set up here" });
     }
-    this.gitSources ??= new GitSources(this.options.git, this.options.cache.paths);
+    this.gitSources ??= new GitSources(this.options.git, this.options.cache.paths, this.options.loadPath);
     return this.gitSources;
   }
 
