@@ -37,7 +37,10 @@ function canonicalUrl(url: string): string {
 /** `<last path segment>-<16 hex>`: readable and one per remote. */
 export function gitIdent(url: string): string {
   const canonical = canonicalUrl(url);
-  const last = canonical.split(/[/:]/).pop() ?? "";
+  // the last path segment: after the host of a URL, after the `:` of scp-like `host:path`
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*(.*)$/.exec(canonical);
+  const path = scheme ? scheme[1]! : canonical.slice(canonical.indexOf(":") + 1);
+  const last = path.split("/").pop() ?? "";
   const name = /^[A-Za-z0-9._-]+$/.test(last) && !last.startsWith(".") ? last : "_empty";
   const hash = createHash("sha256").update(canonical).digest("hex").slice(0, 16);
   return `${name}-${hash}`;

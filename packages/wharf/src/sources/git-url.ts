@@ -35,13 +35,13 @@ const SCP_LIKE = /^(?:([^@/:]+)@)?([^@/:[\]]+|\[[^\]]+\]):(?!\/\/)(.+)$/;
 /** Checks `url` against the transport policy and returns the transport it uses. */
 export function checkGitUrl(url: string, policy: GitUrlPolicy): GitTransport {
   const https = "use an `https://` URL (or `ssh://`) for git dependencies";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u0020\u007f\\]/.test(url)) {
-    throw refused(url, "it contains whitespace, control characters or backslashes", https);
-  }
   if (url.startsWith("-")) throw refused(url, "it starts with `-` and git would read it as an option", https);
   if (/^ext::/i.test(url) || /^[a-z0-9+.-]+::/i.test(url)) {
     throw refused(url, "remote helpers (`<transport>::<address>`) run arbitrary commands", https);
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u0020\u007f\\]/.test(url)) {
+    throw refused(url, "it contains whitespace, control characters or backslashes", https);
   }
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined) {
