@@ -17,7 +17,8 @@ export type SourceId =
   | { kind: "path"; path: string }
   /** `url` is the index URL as configured, `sparse+https://...` for sparse registries */
   | { kind: "registry"; url: string }
-  | { kind: "git"; url: string; reference: GitReference };
+  /** `precise`: the commit a resolved git package is locked to; never part of its identity */
+  | { kind: "git"; url: string; reference: GitReference; precise?: string | undefined };
 
 export type DepKind = "normal" | "dev" | "build";
 

@@ -154,7 +154,8 @@ export function encodeSource(
       return formatSourceId(source);
     case "git": {
       const ref = prettyRef(source.reference, version >= 4);
-      return `git+${source.url}${ref ? `?${ref}` : ""}${precise ? `#${precise}` : ""}`;
+      const commit = precise ?? source.precise;
+      return `git+${source.url}${ref ? `?${ref}` : ""}${commit ? `#${commit}` : ""}`;
     }
   }
 }

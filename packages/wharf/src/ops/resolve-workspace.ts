@@ -29,7 +29,7 @@ import {
   resolve,
   summaryFromPackage,
 } from "../resolver/index.js";
-import { ResolverRegistry } from "../sources/index.js";
+import { gitSourceSettings, pinLockedGitCommits, ResolverRegistry } from "../sources/index.js";
 import { type Workspace, WorkspaceLoader } from "../workspace/index.js";
 import { loadConfigFor, loadWorkspaceFor, registryAccessOf, registryIndexResolver } from "./load.js";
 import { loadPatches, unusedPatches, unusedPatchWarning } from "./patches.js";
@@ -133,13 +133,22 @@ export async function resolveWorkspace(
   const previous = readPreviousLock(lockPath);
   const prior: Lockfile | undefined =
     options.previous === "ignore" ? undefined : (options.previousLock ?? previous?.lock);
+  const access = registryAccessOf(ctx, config);
   const registry = new ResolverRegistry({
     config: config.config,
     cache,
-    ...registryAccessOf(ctx, config),
+    ...access,
     loadPath,
     offline: ctx.globals.offline,
+    git: gitSourceSettings({
+      env: ctx.env,
+      caFile: access.caFile,
+      offline: ctx.globals.offline,
+      shell: ctx.shell,
+    }),
   });
+  // a git dependency stays at the commit the lock file names unless it is being updated
+  if (prior) pinLockedGitCommits(registry.git, prior.packages.filter(options.keep ?? (() => true)));
   try {
     for (const name of new Set(
       ws.members.flatMap((m) =>

@@ -7,7 +7,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compareStrings, formatVersion, parseManifest, type SourceId, WharfError } from "@wharf/protocol";
+import {
+  compareStrings,
+  formatSourceId,
+  formatVersion,
+  parseManifest,
+  type SourceId,
+  WharfError,
+} from "@wharf/protocol";
 import type { CliContext } from "../cli/context.js";
 import {
   comparePackageIds,
@@ -142,6 +149,8 @@ export async function tree(ctx: CliContext, options: TreeOptions): Promise<void>
     const procMacros = await procMacroTable(resolve.packages, async (p) => {
       const s = p.id.source;
       if (s.kind === "path") return join(s.path, "Cargo.toml");
+      if (s.kind === "git")
+        return rw.registry.git.packageAt(s, p.id.name, formatVersion(p.id.version))?.manifestPath;
       if (s.kind !== "registry" || p.summary.checksum === undefined) return undefined;
       const version = formatVersion(p.id.version);
       const got = await rw.registry.download(s, p.id.name, version, p.summary.checksum);
@@ -303,7 +312,9 @@ export async function tree(ctx: CliContext, options: TreeOptions): Promise<void>
     const registries = rw.config.config.registries;
     const sourceLabel = (source: SourceId): string | undefined => {
       if (source.kind === "path") return source.path;
-      if (source.kind === "git") return source.url;
+      // cargo's SourceId Display: the URL, the reference, then 8 digits of the locked commit
+      if (source.kind === "git")
+        return `${formatSourceId(source).slice("git+".length)}${source.precise ? `#${source.precise.slice(0, 8)}` : ""}`;
       // crates.io keeps its identity under source replacement, so it never shows a source;
       // other registries show their config name when they have one
       if (isCratesIo(source)) return undefined;

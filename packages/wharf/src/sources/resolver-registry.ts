@@ -2,7 +2,8 @@
  * The resolver's Registry over the client's real sources: registry dependencies are looked
  * up through `[source] replace-with` (crates-io replaced by a private mirror keeps its
  * crates-io identity, as in cargo's lockfiles), fetched with the sparse client, and turned
- * into Summaries; path dependencies come from their manifests. Git sources come later.
+ * into Summaries; path dependencies come from their manifests; git dependencies from a
+ * checkout of their repository (git-source.ts).
  */
 import { CRATES_IO_INDEX, type Package, type SourceId, WharfError } from "@wharf/protocol";
 import type { WharfCache } from "../cache/index.js";
@@ -10,6 +11,7 @@ import { type CargoConfig, resolveSourceReplacement } from "../config/index.js";
 import type { DependencySpec, Registry, Summary } from "../resolver/index.js";
 import { summaryFromIndexLine, summaryFromPackage } from "../resolver/index.js";
 import type { CredentialResolver } from "./credentials.js";
+import { type GitSourceSettings, GitSources } from "./git-source.js";
 import type { HttpFetcherOptions } from "./http-fetcher.js";
 import { SparseRegistryClient } from "./sparse-registry-client.js";
 
@@ -29,6 +31,8 @@ export interface ResolverRegistryOptions {
    * .crate is already downloaded, unless none is, in which case every cached version
    */
   offline?: boolean | undefined;
+  /** git sources (environment, policy, output); without it git dependencies are refused */
+  git?: GitSourceSettings | undefined;
 }
 
 function stripSlash(url: string): string {
@@ -38,6 +42,7 @@ function stripSlash(url: string): string {
 export class ResolverRegistry implements Registry {
   private readonly options: ResolverRegistryOptions;
   private readonly clients = new Map<string, SparseRegistryClient>();
+  private gitSources: GitSources | undefined;
 
   constructor(options: ResolverRegistryOptions) {
     this.options = options;
@@ -103,6 +108,7 @@ export class ResolverRegistry implements Registry {
   async query(dep: DependencySpec): Promise<readonly Summary[]> {
     const source = dep.source;
     if (source.kind === "path") return [summaryFromPackage(this.options.loadPath(source.path))];
+    if (source.kind === "git" && this.options.git) return this.git.query(dep);
     if (source.kind === "git") {
       throw new WharfError({
         code: "SOURCE_GIT_UNSUPPORTED",
@@ -120,6 +126,15 @@ export class ResolverRegistry implements Registry {
       if (have.some(Boolean)) lines = lines.filter((_, i) => have[i]);
     }
     return lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
+  }
+
+  /** The git sources, for pinning the commits of a previous Cargo.lock and for checkouts. */
+  get git(): GitSources {
+    if (!this.options.git) {
+      throw new WharfError({ code: "SOURCE_GIT_UNSUPPORTED", message: "git sources are not set up here" });
+    }
+    this.gitSources ??= new GitSources(this.options.git, this.options.cache.paths, this.options.loadPath);
+    return this.gitSources;
   }
 
   /** The checksum the registry's index lists for one version, or undefined if it lists none. */
