@@ -55,11 +55,20 @@ export interface ResolvedWorkspace {
   lockPath: string;
 }
 
+export interface ResolveWorkspaceOptions {
+  /** resolve and download as if no `[source]` table were configured (`cargo vendor` without --respect-source-config) */
+  ignoreSourceConfig?: boolean;
+}
+
 export async function resolveWorkspace(
   ctx: CliContext,
   manifestPath: string | undefined,
+  options: ResolveWorkspaceOptions = {},
 ): Promise<ResolvedWorkspace> {
-  const config = loadConfigFor(ctx);
+  const loaded = loadConfigFor(ctx);
+  const config = options.ignoreSourceConfig
+    ? { ...loaded, config: { ...loaded.config, source: new Map() } }
+    : loaded;
   const ws = loadWorkspaceFor(ctx, config, manifestPath);
   const cache = await new WharfCache({ wharfHome: wharfHome(ctx.env, ctx.cwd) }).init();
   const byManifest = new Map(ws.members.map((m) => [m.manifestPath, m]));

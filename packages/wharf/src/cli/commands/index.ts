@@ -9,6 +9,7 @@ import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
 import { registerRegistry } from "./registry.js";
 import { registerTree } from "./tree.js";
+import { registerVendor } from "./vendor.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -20,4 +21,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerNew,
   registerRegistry,
   registerTree,
+  registerVendor,
 ];
