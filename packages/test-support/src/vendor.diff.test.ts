@@ -121,7 +121,8 @@ async function compare({ project, args = [] }: Case, label: string): Promise<Out
   if (c.status !== 0 || w.status !== 0) {
     return fail(`cargo ${c.status}: ${c.stderr.slice(-400)} | wharf ${w.status}: ${w.stderr.slice(-600)}`);
   }
-  if (c.stdout !== w.stdout) return fail(`stdout: cargo ${JSON.stringify(c.stdout)} wharf ${JSON.stringify(w.stdout)}`);
+  if (c.stdout !== w.stdout)
+    return fail(`stdout: cargo ${JSON.stringify(c.stdout)} wharf ${JSON.stringify(w.stdout)}`);
   const lockC = readFileSync(join(cargoDir, "Cargo.lock"), "utf8");
   const lockW = readFileSync(join(wharfDir, "Cargo.lock"), "utf8");
   if (lockC !== lockW) return fail("Cargo.lock differs");
@@ -162,7 +163,8 @@ const SMALL: LockfileProject = {
   name: "small",
   files: {
     "Cargo.toml": `[package]\nname = "small"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncfg-if = "1"\nitoa = "1"\n`,
-    "src/lib.rs": "pub fn n() -> String { itoa::Buffer::new().format(7).to_string() }\ncfg_if::cfg_if! { if #[cfg(unix)] { pub const UNIX: bool = true; } }\n",
+    "src/lib.rs":
+      "pub fn n() -> String { itoa::Buffer::new().format(7).to_string() }\ncfg_if::cfg_if! { if #[cfg(unix)] { pub const UNIX: bool = true; } }\n",
   },
 };
 
@@ -184,7 +186,9 @@ describe("wharf vendor writes cargo's vendor directory", () => {
     }
     const bad = outcomes.filter((o) => !o.equal);
     const pkgs = outcomes.reduce((n, o) => n + (o.packages ?? 0), 0);
-    t.diagnostic(`single-dependency projects: ${outcomes.length - bad.length} equal of ${outcomes.length} (${pkgs} packages)`);
+    t.diagnostic(
+      `single-dependency projects: ${outcomes.length - bad.length} equal of ${outcomes.length} (${pkgs} packages)`,
+    );
     assert.deepEqual(bad, []);
   });
 
@@ -201,7 +205,9 @@ describe("wharf vendor writes cargo's vendor directory", () => {
     for (const [label, c] of cases) outcomes.push(await compare(c, label));
     const bad = outcomes.filter((o) => !o.equal);
     const pkgs = outcomes.reduce((n, o) => n + (o.packages ?? 0), 0);
-    t.diagnostic(`workspace projects: ${outcomes.length - bad.length} equal of ${outcomes.length} (${pkgs} packages)`);
+    t.diagnostic(
+      `workspace projects: ${outcomes.length - bad.length} equal of ${outcomes.length} (${pkgs} packages)`,
+    );
     assert.deepEqual(bad, []);
     // the duplicate-version case really produced suffixed dirs
     const two = readdirSync(join(home.root, "projects", "ws-two-versions", "wharf", "vendor"));
@@ -229,7 +235,12 @@ describe("wharf vendor writes cargo's vendor directory", () => {
       writeTree(join(base, tool, "other"), WS.get("ws-two-versions")!.files);
     }
     // absolute: cargo mistakes `../other/app` for a member of another workspace when given `..`
-    const argv = (tool: string) => ["vendor", "--respect-source-config", "-s", join(base, tool, "other", "Cargo.toml")];
+    const argv = (tool: string) => [
+      "vendor",
+      "--respect-source-config",
+      "-s",
+      join(base, tool, "other", "Cargo.toml"),
+    ];
     const c = await cargo(argv("cargo"), join(base, "cargo", "main"), onlineEnv());
     const w = await wharf(argv("wharf"), join(base, "wharf", "main"), onlineEnv());
     assert.equal(c.status, 0, c.stderr);
@@ -335,7 +346,11 @@ describe("wharf vendor writes cargo's vendor directory", () => {
     let r = await wharf(["generate-lockfile", "--offline"], dir, env);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /the listed checksum of `[^`]*vendor\/itoa\/src\/lib\.rs` has changed/);
-    const c = await cargo(["check", "--offline"], dir, env);
+    // cargo verifies only units it is about to build (an up-to-date build never notices): fresh target dir
+    const c = await cargo(["check", "--offline"], dir, {
+      ...env,
+      CARGO_TARGET_DIR: join(home.root, "tamper-target"),
+    });
     assert.notEqual(c.status, 0);
     assert.match(c.stderr, /the listed checksum of `[^`]*vendor\/itoa\/src\/lib\.rs` has changed/);
 
@@ -352,7 +367,10 @@ describe("wharf vendor writes cargo's vendor directory", () => {
     symlinkSync(outside, join(pkgDir, rel));
     r = await wharf(["generate-lockfile", "--offline"], gap, offlineEnv("tamper-link"));
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, new RegExp(`vendor/serde/${rel.replace(/[.]/g, "\\.")}\` of serde v[^ ]+ is behind a symbolic link`));
+    assert.match(
+      r.stderr,
+      new RegExp(`vendor/serde/${rel.replace(/[.]/g, "\\.")}\` of serde v[^ ]+ is behind a symbolic link`),
+    );
 
     // a package dir that is a symlink is refused as a whole
     const alt = join(home.root, "projects", "gap-alt");

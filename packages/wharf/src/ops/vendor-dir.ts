@@ -132,7 +132,11 @@ export async function writeVendoredPackage(options: {
     // a crate shipping its own .cargo-checksum.json gets it replaced, as cargo replaces it
     const cksumPath = join(pkgDir, CHECKSUM_FILE);
     const cksumText = checksumFileText(sums, options.packageChecksum);
-    const handle = await open(cksumPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o666);
+    const handle = await open(
+      cksumPath,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      0o666,
+    );
     try {
       await handle.writeFile(cksumText);
     } finally {

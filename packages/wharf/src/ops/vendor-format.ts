@@ -23,7 +23,10 @@ export function vendorThis(relative: string): boolean {
  * JSON.stringify escapes exactly what serde_json escapes (quote, backslash, control chars
  * with the same short forms and lowercase `\u00xx`), so strings match byte for byte.
  */
-export function checksumFileText(files: ReadonlyMap<string, string>, packageChecksum: string | undefined): string {
+export function checksumFileText(
+  files: ReadonlyMap<string, string>,
+  packageChecksum: string | undefined,
+): string {
   const entries = [...files.entries()].sort(([a], [b]) => compareUtf8(a, b));
   const body = entries.map(([path, sum]) => `${JSON.stringify(path)}:${JSON.stringify(sum)}`).join(",");
   return `{"files":{${body}},"package":${packageChecksum === undefined ? "null" : JSON.stringify(packageChecksum)}}`;

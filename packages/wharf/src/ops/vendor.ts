@@ -157,7 +157,10 @@ export async function vendor(ctx: CliContext, options: VendorOptions): Promise<V
   const workspaces: ResolvedWorkspace[] = [];
   try {
     // cargo resolves the -s workspaces first, then the current one
-    for (const manifest of [...(options.sync ?? []).map((s) => resolvePath(ctx.cwd, s)), options.manifestPath]) {
+    for (const manifest of [
+      ...(options.sync ?? []).map((s) => resolvePath(ctx.cwd, s)),
+      options.manifestPath,
+    ]) {
       workspaces.push(
         await resolveWorkspace(ctx, manifest, { ignoreSourceConfig: options.respectSourceConfig !== true }),
       );

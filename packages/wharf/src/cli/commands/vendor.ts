@@ -34,7 +34,9 @@ export function registerVendor(program: Command): void {
       if (result.configText === "") {
         ctx.shell.stderr.write("There is no dependency to vendor in this project.\n");
       } else {
-        ctx.shell.stderr.write("To use vendored sources, add this to your .cargo/config.toml for this project:\n\n");
+        ctx.shell.stderr.write(
+          "To use vendored sources, add this to your .cargo/config.toml for this project:\n\n",
+        );
         ctx.shell.out(result.configText);
       }
     });
