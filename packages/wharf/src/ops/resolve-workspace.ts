@@ -100,6 +100,8 @@ export interface ResolveWorkspaceOptions {
   precise?: readonly PreciseVersion[];
   /** the lock to prefer instead of the file's (update --precise without a Cargo.lock) */
   previousLock?: Lockfile;
+  /** resolve and download as if no `[source]` table were configured (`cargo vendor` without --respect-source-config) */
+  ignoreSourceConfig?: boolean;
 }
 
 export async function resolveWorkspace(
@@ -107,7 +109,10 @@ export async function resolveWorkspace(
   manifestPath: string | undefined,
   options: ResolveWorkspaceOptions = {},
 ): Promise<ResolvedWorkspace> {
-  const config = loadConfigFor(ctx);
+  const loaded = loadConfigFor(ctx);
+  const config = options.ignoreSourceConfig
+    ? { ...loaded, config: { ...loaded.config, source: new Map() } }
+    : loaded;
   const ws = loadWorkspaceFor(ctx, config, manifestPath);
   const cache = await new WharfCache({ wharfHome: wharfHome(ctx.env, ctx.cwd) }).init();
   const byManifest = new Map(ws.members.map((m) => [m.manifestPath, m]));

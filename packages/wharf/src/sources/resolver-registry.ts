@@ -11,6 +11,7 @@ import { type CargoConfig, resolveSourceReplacement } from "../config/index.js";
 import type { DependencySpec, Registry, Summary } from "../resolver/index.js";
 import { summaryFromIndexLine, summaryFromPackage } from "../resolver/index.js";
 import type { CredentialResolver } from "./credentials.js";
+import { type DirectorySource, directorySourceFor } from "./directory-source.js";
 import { type GitSourceSettings, GitSources } from "./git-source.js";
 import type { HttpFetcherOptions } from "./http-fetcher.js";
 import { SparseRegistryClient } from "./sparse-registry-client.js";
@@ -43,6 +44,7 @@ export class ResolverRegistry implements Registry {
   private readonly options: ResolverRegistryOptions;
   private readonly clients = new Map<string, SparseRegistryClient>();
   private gitSources: GitSources | undefined;
+  private readonly directories = new Map<string, DirectorySource>();
 
   constructor(options: ResolverRegistryOptions) {
     this.options = options;
@@ -116,6 +118,9 @@ export class ResolverRegistry implements Registry {
         hint: "git sources come with a later release of wharf",
       });
     }
+    // a registry replaced by `[source.X] directory = "..."` (a vendor dir) is read from there
+    const directory = directorySourceFor(this.options.config, source, this.directories);
+    if (directory) return directory.query(dep.name);
     const file = await this.client(this.fetchUrlFor(source.url)).indexFile(dep.name);
     if (!file) return [];
     const sourceForRegistry = (url: string): SourceId => ({ kind: "registry", url });

@@ -10,6 +10,7 @@ import { registerInit, registerNew } from "./new.js";
 import { registerRegistry } from "./registry.js";
 import { registerTree } from "./tree.js";
 import { registerUpdate } from "./update.js";
+import { registerVendor } from "./vendor.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -22,4 +23,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRegistry,
   registerTree,
   registerUpdate,
+  registerVendor,
 ];
