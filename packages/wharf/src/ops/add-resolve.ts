@@ -48,7 +48,8 @@ function rustVersionParts(v: string): [number, number, number] {
   return [a ?? 0, Number.isFinite(b) ? (b ?? 0) : 0, Number.isFinite(c) ? (c ?? 0) : 0];
 }
 
-function rustVersionLe(a: string, b: string): boolean {
+/** rust-version `a` <= `b`, missing parts as 0. */
+export function rustVersionLe(a: string, b: string): boolean {
   const x = rustVersionParts(a);
   const y = rustVersionParts(b);
   for (let i = 0; i < 3; i++) {

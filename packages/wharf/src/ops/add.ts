@@ -425,15 +425,16 @@ export async function add(ctx: CliContext, options: AddOptions): Promise<void> {
         message: `the manifest file ${spec.manifestPath} needs to be updated but --locked was passed to prevent this`,
       });
     }
-    if (options.dryRun) {
-      ctx.shell.warn("aborting add due to dry run");
-      return;
-    }
-    if (text !== manifestText) writeFileSync(spec.manifestPath, text);
+    if (options.dryRun) ctx.shell.warn("aborting add due to dry run");
+    else if (text !== manifestText) writeFileSync(spec.manifestPath, text);
   } finally {
     await registry.close();
   }
-  await relockAfterEdit(ctx, options.manifestPath ?? ws.currentManifest, { quiet: false });
+  // like cargo, a dry run still resolves (the unchanged manifest) but writes nothing
+  await relockAfterEdit(ctx, options.manifestPath ?? ws.currentManifest, {
+    quiet: false,
+    dryRun: options.dryRun,
+  });
 }
 
 function rustVersionBelow(a: string, b: string): boolean {

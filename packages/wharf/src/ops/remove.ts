@@ -6,10 +6,23 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { normalizePath, type Package, WharfError } from "@wharf/protocol";
+import {
+  compareVersions,
+  formatVersion,
+  matches,
+  normalizePath,
+  type Package,
+  parseRequirement,
+  parseVersion,
+  WharfError,
+} from "@wharf/protocol";
 import type { CliContext } from "../cli/context.js";
+import type { ResolvedPackage } from "../lockfile/index.js";
+import type { Summary } from "../resolver/index.js";
+import type { ResolverRegistry } from "../sources/index.js";
 import { Shell } from "../util/shell.js";
 import type { Workspace } from "../workspace/index.js";
+import { queryRegistry, rustVersionLe } from "./add-resolve.js";
 import { loadConfigFor, loadWorkspaceFor } from "./load.js";
 import {
   type DepTable,
@@ -85,11 +98,50 @@ function lockKeys(text: string): Set<string> {
   return out;
 }
 
+/** cargo's "(available: vX)" note for a newly locked registry package, if a newer one exists. */
+async function _availableNote(
+  registry: ResolverRegistry,
+  p: ResolvedPackage,
+  options: { direct: boolean; rustVersion: string | undefined },
+): Promise<string> {
+  const { summaries } = await queryRegistry(registry, p.source, p.name);
+  const current = parseVersion(p.version);
+  const caret = parseRequirement(`^${p.version}`);
+  const fits = (s: Summary) =>
+    options.rustVersion === undefined ||
+    s.rustVersion === undefined ||
+    rustVersionLe(s.rustVersion, options.rustVersion);
+  const newest = (list: Summary[]) =>
+    list.reduce<Summary | undefined>(
+      (a, s) => (!a || compareVersions(s.id.version, a.id.version) > 0 ? s : a),
+      undefined,
+    );
+  const compatible = (s: Summary) =>
+    compareVersions(s.id.version, current) !== 0 && matches(caret, s.id.version);
+  const later = (s: Summary) =>
+    compareVersions(current, s.id.version) < 0 &&
+    (s.id.version.pre === "" ||
+      (s.id.version.major === current.major &&
+        s.id.version.minor === current.minor &&
+        s.id.version.patch === current.patch));
+  const show = (s: Summary | undefined, msrvNote: boolean) =>
+    s
+      ? ` (available: v${formatVersion(s.id.version)}${msrvNote && s.rustVersion ? `, requires Rust ${s.rustVersion}` : ""})`
+      : undefined;
+  return (
+    show(newest(summaries.filter((s) => fits(s) && compatible(s))), false) ??
+    (options.direct ? show(newest(summaries.filter((s) => fits(s) && later(s))), false) : undefined) ??
+    show(newest(summaries.filter(compatible)), true) ??
+    (options.direct ? show(newest(summaries.filter(later)), true) : undefined) ??
+    ""
+  );
+}
+
 /** Re-resolves after a manifest edit and writes Cargo.lock, reporting as cargo does. */
 export async function relockAfterEdit(
   ctx: CliContext,
   manifestPath: string | undefined,
-  options: { quiet: boolean },
+  options: { quiet: boolean; dryRun?: boolean },
 ): Promise<void> {
   const quietShell = new Shell({
     stdout: ctx.shell.stdout,
