@@ -99,7 +99,7 @@ function lockKeys(text: string): Set<string> {
 }
 
 /** cargo's "(available: vX)" note for a newly locked registry package, if a newer one exists. */
-async function _availableNote(
+async function availableNote(
   registry: ResolverRegistry,
   p: ResolvedPackage,
   options: { direct: boolean; rustVersion: string | undefined },
@@ -150,22 +150,14 @@ export async function relockAfterEdit(
     env: ctx.env,
   });
   const rctx: CliContext = options.quiet ? { ...ctx, shell: quietShell } : ctx;
-  const { registry, lockText, lockPath, lockPackages } = await resolveWorkspace(rctx, manifestPath);
+  const { registry, lockText, lockPath, lockPackages, ws } = await resolveWorkspace(rctx, manifestPath);
   try {
     const previous = existsSync(lockPath) ? readFileSync(lockPath, "utf8") : undefined;
     if (previous === lockText) return;
-    writeFileSync(lockPath, lockText);
+    if (!options.dryRun) writeFileSync(lockPath, lockText);
     if (options.quiet) return;
     const registryPackages = lockPackages.filter((p) => p.source.kind !== "path");
-    if (previous === undefined) {
-      const n = registryPackages.length;
-      ctx.shell.status(
-        "Locking",
-        `${n} package${n === 1 ? "" : "s"} to latest compatible version${n === 1 ? "" : "s"}`,
-      );
-      return;
-    }
-    const before = lockKeys(previous);
+    const before = previous === undefined ? new Set<string>() : lockKeys(previous);
     const added = registryPackages.filter((p) => !before.has(`${p.name} ${p.version}`));
     if (added.length === 0) return;
     const n = added.length;
@@ -173,7 +165,24 @@ export async function relockAfterEdit(
       "Locking",
       `${n} package${n === 1 ? "" : "s"} to latest compatible version${n === 1 ? "" : "s"}`,
     );
-    for (const p of added) ctx.shell.status("Adding", `${p.name} v${p.version}`);
+    const direct = new Set(ws.members.flatMap((m) => m.dependencies.map((d) => d.name)));
+    // only a rust-version-aware resolver (v3) holds packages to the members' rust-version;
+    // otherwise cargo compares with the running rustc, newer than anything wharf is asked to lock
+    const honors =
+      ws.resolver === "3" || (ws.resolver === undefined && ws.members.some((m) => m.edition >= "2024"));
+    const rustVersions = honors
+      ? ws.members.map((m) => m.metadata.rustVersion).filter((v): v is string => v !== undefined)
+      : [];
+    const rustVersion = rustVersions.reduce<string | undefined>(
+      (a, v) => (a === undefined || rustVersionLe(v, a) ? v : a),
+      undefined,
+    );
+    for (const p of added) {
+      const note = await availableNote(registry, p, { direct: direct.has(p.name), rustVersion });
+      // without a previous lock cargo names only the packages that have a newer version
+      if (previous === undefined && note === "") continue;
+      ctx.shell.status("Adding", `${p.name} v${p.version}${note}`);
+    }
   } finally {
     await registry.close();
   }
