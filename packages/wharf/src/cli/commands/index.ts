@@ -3,11 +3,13 @@
  * program; keep this list sorted.
  */
 import type { Command } from "@commander-js/extra-typings";
+import { registerAdd } from "./add.js";
 import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
 import { registerRegistry } from "./registry.js";
+import { registerRemove } from "./remove.js";
 import { registerTree } from "./tree.js";
 import { registerUpdate } from "./update.js";
 import { registerVendor } from "./vendor.js";
@@ -15,12 +17,14 @@ import { registerVendor } from "./vendor.js";
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerAdd,
   registerFetch,
   registerGenerateLockfile,
   registerInit,
   registerMetadata,
   registerNew,
   registerRegistry,
+  registerRemove,
   registerTree,
   registerUpdate,
   registerVendor,
