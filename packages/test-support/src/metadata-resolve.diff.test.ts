@@ -60,6 +60,8 @@ after(async () => {
 interface Case {
   project: LockfileProject;
   args: readonly string[];
+  /** where to run, relative to the project root */
+  cwd?: string;
 }
 
 interface Outcome {
@@ -112,8 +114,8 @@ function firstDifference(cargo: unknown, wharf: unknown, path = "$"): string | u
 
 let counter = 0;
 
-async function compare({ project, args }: Case): Promise<Outcome> {
-  const name = `${project.name} ${args.join(" ")}`.trim();
+async function compare({ project, args, cwd = "" }: Case): Promise<Outcome> {
+  const name = `${project.name}${cwd === "" ? "" : ` (in ${cwd})`} ${args.join(" ")}`.trim();
   const base = join(home.root, "projects", String(counter++));
   // the same last path component in both copies: a path package's id depends on it
   const cargoDir = join(base, "cargo", project.name);
@@ -125,8 +127,12 @@ async function compare({ project, args }: Case): Promise<Outcome> {
   const env = { ...client.env, WHARF_HOME: home.wharfHome };
   const command = ["metadata", "--format-version", "1", ...args];
   const [cargo, wharf] = await Promise.all([
-    runAsync("cargo", command, { cwd: cargoDir, env, timeoutMs: 300_000 }),
-    runAsync(process.execPath, [WHARF_BIN, ...command], { cwd: wharfDir, env, timeoutMs: 300_000 }),
+    runAsync("cargo", command, { cwd: join(cargoDir, cwd), env, timeoutMs: 300_000 }),
+    runAsync(process.execPath, [WHARF_BIN, ...command], {
+      cwd: join(wharfDir, cwd),
+      env,
+      timeoutMs: 300_000,
+    }),
   ]);
   if (cargo.status !== 0 || wharf.status !== 0) {
     const both = cargo.status !== 0 && wharf.status !== 0;
@@ -219,6 +225,55 @@ function memberFeatureWorkspace(): LockfileProject {
   };
 }
 
+/** resolver 1 with a root package: the flags go to the root, `member/feat` to that member */
+function rootV1Workspace(): LockfileProject {
+  return {
+    name: "ws-root-v1",
+    files: {
+      "Cargo.toml": `[package]\nname = "top"\nversion = "0.1.0"\nedition = "2018"\n\n[workspace]\nmembers = ["b"]\n\n[dependencies]\nb = { path = "b" }\nitoa = { version = "1", optional = true }\n\n[features]\nfa = ["itoa", "b/fb"]\n`,
+      ...LIB,
+      "b/Cargo.toml": `[package]\nname = "b"\nversion = "0.1.0"\nedition = "2018"\n\n[dependencies]\nmemchr = { version = "2", optional = true, default-features = false }\n\n[features]\nfb = []\nmem = ["memchr/std"]\n`,
+      "b/src/lib.rs": "",
+    },
+  };
+}
+
+/** the same crate from crates.io (replaced by the corpus registry) and from the registry by name */
+function twoSourcesProject(): LockfileProject {
+  return {
+    name: "two-sources",
+    files: {
+      "Cargo.toml": `[package]\nname = "two-sources"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nitoa = "1"\nitoa_w = { package = "itoa", version = "1", registry = "wharf" }\nserde_json = { version = "1", registry = "wharf" }\n`,
+      ...LIB,
+    },
+  };
+}
+
+/** one dependency under many kinds and platforms: the order of a node's `dep_kinds` */
+function depKindsProject(): LockfileProject {
+  const tables = [
+    "dependencies",
+    "build-dependencies",
+    "dev-dependencies",
+    "target.'cfg(windows)'.dependencies",
+    "target.'cfg(unix)'.dependencies",
+    "target.'cfg(not(windows))'.build-dependencies",
+    "target.'cfg(all(unix, target_pointer_width = \"64\"))'.dependencies",
+    "target.'cfg(any(windows, target_os = \"linux\"))'.dev-dependencies",
+    "target.'cfg(target_os = \"linux\")'.dependencies",
+    "target.'cfg(feature = \"x\")'.dependencies",
+    "target.x86_64-unknown-linux-gnu.dependencies",
+    "target.aarch64-apple-darwin.build-dependencies",
+  ];
+  return {
+    name: "dep-kinds",
+    files: {
+      "Cargo.toml": `[package]\nname = "dep-kinds"\nversion = "0.1.0"\nedition = "2021"\n${tables.map((t) => `\n[${t}]\nitoa = "1"\nsemver = "1"\n`).join("")}`,
+      ...LIB,
+    },
+  };
+}
+
 const FEATURE_ARGS: readonly (readonly string[])[] = [
   [],
   ["--all-features"],
@@ -260,10 +315,20 @@ describe("wharf metadata resolves dependencies as cargo metadata does", () => {
   test("workspaces: members, renames, two majors of one crate, target-specific dependencies", async (t) => {
     const projects = workspaceProjects();
     const targets = projects.find((p) => p.name === "ws-targets")!;
+    const virtual = projects.find((p) => p.name === "ws-virtual")!;
     await check(t, "workspace projects", [
       ...projects.map((project) => ({ project, args: [] })),
       { project: targets, args: ["--filter-platform", "x86_64-unknown-linux-gnu"] },
       { project: targets, args: ["--filter-platform", "x86_64-pc-windows-msvc"] },
+      { project: virtual, args: [], cwd: "crates/two" },
+      {
+        project: virtual,
+        args: ["--manifest-path", "crates/one/Cargo.toml", "--filter-platform", "wasm32-unknown-unknown"],
+      },
+      { project: twoSourcesProject(), args: [] },
+      { project: depKindsProject(), args: [] },
+      { project: depKindsProject(), args: ["--filter-platform", "aarch64-apple-darwin"] },
+      { project: projects.find((p) => p.name === "ws-empty-member")!, args: ["--locked"] },
     ]);
   });
 
@@ -282,6 +347,16 @@ describe("wharf metadata resolves dependencies as cargo metadata does", () => {
       ["--no-default-features"],
     ])
       cases.push({ project: ws, args });
+    const v1 = rootV1Workspace();
+    for (const args of [
+      [],
+      ["--features", "fa"],
+      ["--features", "b/mem"],
+      ["--features", "fa,b/mem"],
+      ["--all-features"],
+    ])
+      cases.push({ project: v1, args });
+    cases.push({ project: v1, args: ["--features", "mem"], cwd: "b" });
     await check(t, "feature-flag cases", cases);
   });
 

@@ -58,6 +58,14 @@ const KIND_ORDER = { normal: 0, dev: 1, build: 2 } as const;
 function writeLockIfChanged(ctx: CliContext, rw: ResolvedWorkspace): void {
   const previous = existsSync(rw.lockPath) ? readFileSync(rw.lockPath, "utf8") : undefined;
   if (previous === rw.lockText) return;
+  const flag = ctx.globals.frozen ? "--frozen" : ctx.globals.locked ? "--locked" : undefined;
+  if (flag !== undefined) {
+    throw new WharfError({
+      code: "LOCKFILE_LOCKED",
+      message: `cannot ${previous === undefined ? "create" : "update"} the lock file ${rw.lockPath} because ${flag} was passed to prevent this`,
+      hint: `to generate the lock file without accessing the network, remove the ${flag} flag and use --offline instead.`,
+    });
+  }
   writeFileSync(rw.lockPath, rw.lockText);
   const locked = rw.lockPackages.filter((p) => p.source.kind !== "path").length;
   ctx.shell.status(
