@@ -171,6 +171,8 @@ function externName(
   libName: string,
 ): string {
   const crateName = libName.replace(/-/g, "_");
+  // a package's edge to itself (a dev-dependency on itself) names the lib, as cargo's does
+  if (packageIdKey(from) === packageIdKey(to)) return crateName;
   const names = deps.map((d) => (d.nameInToml !== d.name ? d.nameInToml.replace(/-/g, "_") : crateName));
   const first = names[0] ?? crateName;
   if (names.some((n) => n !== first)) {
