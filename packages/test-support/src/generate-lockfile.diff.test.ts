@@ -2,7 +2,9 @@
  * The oracle for `wharf generate-lockfile`: real cargo and the built wharf resolve the same
  * projects against a Wharf registry holding the Debian corpus (crates-io replaced by it), and
  * the Cargo.lock files must be equal byte for byte. Both tools failing counts as equal.
- * WHARF_DIFF_FULL=1 takes every corpus crate as a single dependency instead of a sample.
+ * Seeded random projects (several corpus dependencies with features, optional, dev, build,
+ * target-specific and renamed dependencies) add breadth. WHARF_DIFF_FULL=1 takes every corpus
+ * crate as a single dependency and every random project instead of a sample.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -11,9 +13,11 @@ import { after, before, describe, test } from "node:test";
 import type { CargoRegistryClient } from "./cargo-client.js";
 import { CORPUS_DIR, startCorpusRegistry } from "./corpus-registry.js";
 import {
+  corpusCrateInfos,
   corpusCrates,
   type LockfileProject,
   multiDependencyProjects,
+  randomProjects,
   singleDependencyProject,
   workspaceProjects,
 } from "./lockfile-projects.js";
@@ -41,6 +45,10 @@ const SAMPLE = [
   "rkyv",
   "chrono",
 ];
+
+/** how many seeded random projects the normal run checks (all of them with WHARF_DIFF_FULL=1) */
+const RANDOM_SAMPLE = 12;
+const RANDOM_COUNT = 60;
 
 const home = makeTempHome("wharf-genlock-diff-");
 let registry: TestRegistry;
@@ -122,6 +130,18 @@ describe("wharf generate-lockfile writes cargo's Cargo.lock", () => {
     const outcomes = await mapPool(workspaceProjects(), 2, compare);
     const bad = outcomes.filter((o) => !o.equal);
     t.diagnostic(`workspace projects: ${outcomes.length - bad.length} equal of ${outcomes.length}`);
+    assert.deepEqual(bad, []);
+  });
+
+  test("seeded random projects with several corpus dependencies", async (t) => {
+    const projects = randomProjects(corpusCrateInfos(CORPUS), RANDOM_COUNT);
+    assert.ok(projects.length >= 50);
+    const outcomes = await mapPool(FULL ? projects : projects.slice(0, RANDOM_SAMPLE), 2, compare);
+    const bad = outcomes.filter((o) => !o.equal);
+    const failed = outcomes.filter((o) => o.equal && o.detail !== undefined).length;
+    t.diagnostic(
+      `random projects: ${outcomes.length - bad.length} equal of ${outcomes.length} (${failed} of them refused by both tools)`,
+    );
     assert.deepEqual(bad, []);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `wharf metadata`: the workspace as the JSON document `cargo metadata --format-version 1`
- * prints, field for field. Without `--no-deps` it needs the resolver (a later component) and
- * says so.
+ * prints, field for field: the per-package JSON and the document around it. With
+ * dependencies, the packages and the resolve come from metadata-resolve.ts.
  */
 import {
   type Dependency,
@@ -98,32 +98,30 @@ export function serializePackage(pkg: Package): Json {
 }
 
 export interface MetadataOptions {
-  noDeps: boolean;
   formatVersion: number;
   targetDir: string;
   buildDir: string;
+  /** without `--no-deps`: every package of the resolve and the resolve graph */
+  resolved?: { packages: Json[]; resolve: Json } | undefined;
+}
+
+export function checkFormatVersion(version: number): void {
+  if (version !== 1) {
+    throw new WharfError({
+      code: "METADATA_VERSION",
+      message: `metadata version ${version} not supported, only 1 is currently supported`,
+    });
+  }
 }
 
 export function workspaceMetadata(ws: Workspace, options: MetadataOptions): Json {
-  if (options.formatVersion !== 1) {
-    throw new WharfError({
-      code: "METADATA_VERSION",
-      message: `metadata version ${options.formatVersion} not supported, only 1 is currently supported`,
-    });
-  }
-  if (!options.noDeps) {
-    throw new WharfError({
-      code: "NOT_IMPLEMENTED",
-      message: "`wharf metadata` with dependency resolution is not available yet",
-      hint: "pass --no-deps for the workspace's own packages; the resolver comes with the registry client",
-    });
-  }
+  checkFormatVersion(options.formatVersion);
   const id = (p: Package) => formatPackageIdSpec(p.name, p.version, p.source);
   return {
-    packages: ws.members.map(serializePackage),
+    packages: options.resolved?.packages ?? ws.members.map(serializePackage),
     workspace_members: ws.members.map(id),
     workspace_default_members: ws.defaultMembers.map(id),
-    resolve: null,
+    resolve: options.resolved?.resolve ?? null,
     target_directory: options.targetDir,
     build_directory: options.buildDir,
     version: 1,

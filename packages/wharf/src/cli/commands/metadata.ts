@@ -32,12 +32,16 @@ export function registerMetadata(program: Command): void {
     )
     .option("--all-features", "Activate all available features")
     .option("--no-default-features", "Do not activate the `default` feature")
-    .action((opts, command) => {
+    .action(async (opts, command) => {
       const ctx = contextOf(command);
-      const json = metadataCommand(ctx, {
+      const json = await metadataCommand(ctx, {
         noDeps: opts.deps === false,
         formatVersion: opts.formatVersion,
         manifestPath: opts.manifestPath,
+        features: opts.features,
+        allFeatures: opts.allFeatures === true,
+        noDefaultFeatures: opts.defaultFeatures === false,
+        filterPlatforms: opts.filterPlatform,
       });
       ctx.shell.out(`${JSON.stringify(json)}\n`);
     });
