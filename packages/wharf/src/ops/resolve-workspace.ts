@@ -162,7 +162,20 @@ export async function resolveWorkspace(
           .map((d) => (d.source.kind === "registry" ? d.source.url : "")),
       ),
     )) {
-      const shown = name === "https://github.com/rust-lang/crates.io-index" ? "crates.io" : name;
+      // cargo names the registry actually asked: a replacement of crates.io by its own name
+      if (ctx.globals.offline) continue;
+      let shown = name === "https://github.com/rust-lang/crates.io-index" ? "crates.io" : name;
+      try {
+        const fetched = registry.fetchUrlFor(name);
+        if (fetched !== name) shown = registry.registryNameOf(fetched) ?? fetched;
+        else
+          shown =
+            registry.registryNameOf(name) === "crates-io"
+              ? "crates.io"
+              : (registry.registryNameOf(name) ?? name);
+      } catch {
+        // an unreachable crates.io is reported by the resolve itself
+      }
       ctx.shell.status("Updating", `\`${shown}\` index`);
     }
     const locked: PackageId[] = prior ? preferredIds(prior, options.keep ?? (() => true)) : [];

@@ -78,13 +78,13 @@ export class CandidateQueryer {
         sameSource(s.id.source, dep.source) &&
         (precise !== undefined
           ? preciseMatches(precise.to, s.id.version)
-          : matches(dep.req, s.id.version) && (!s.yanked || this.isLocked(s.id))),
+          : depMatches(dep, s.id.version) && (!s.yanked || this.isLocked(s.id))),
     );
     const patches = (this.prefs.patches ?? []).filter(
       (p) =>
         p.summary.id.name === dep.name &&
         patchesSource(p.source, dep.source) &&
-        matches(dep.req, p.summary.id.version),
+        depMatches(dep, p.summary.id.version),
     );
     const withPatches =
       patches.length === 0
@@ -133,6 +133,10 @@ export class CandidateQueryer {
       return this.prefs.minimalVersions ? cmp : -cmp;
     });
   }
+}
+
+function depMatches(dep: DependencySpec, version: Version): boolean {
+  return dep.anyVersion === true || matches(dep.req, version);
 }
 
 /** cargo patches by canonical URL: any reference of a git repository, or the registry itself. */

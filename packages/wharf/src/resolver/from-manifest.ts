@@ -22,6 +22,7 @@ export function summaryFromPackage(pkg: Package): Summary {
     name: d.name,
     nameInToml: d.nameInToml,
     req: parseRequirement(d.req),
+    ...(d.reqSpecified ? {} : { anyVersion: true }),
     kind: d.kind,
     optional: d.optional,
     defaultFeatures: d.defaultFeatures,

@@ -233,3 +233,18 @@ describe("resolve", () => {
     assert.deepEqual(await run(registry, options), await run(registry, options));
   });
 });
+
+describe("dependencies written without a version", () => {
+  const P: SourceId = { kind: "path", path: "/w/p" };
+  const dev = pkg("p", "0.2.0-dev.1", [], { source: P });
+
+  it("match a pre-release, as cargo's OptVersionReq::Any does", async () => {
+    const result = await run([dev], { root: root([dep("p", "*", { source: P, anyVersion: true })]) });
+    assert.deepEqual(names(result), ["p 0.2.0-dev.1", "root 0.1.0"]);
+  });
+
+  it("while an explicit `*` still does not", async () => {
+    const err = await failure(run([dev], { root: root([dep("p", "*", { source: P })]) }));
+    assert.match(err.message, /failed to select a version/);
+  });
+});

@@ -30,6 +30,11 @@ export interface DependencySpec {
   /** the key in Cargo.toml, which features (`dep:x`, `x/feat`) refer to */
   readonly nameInToml: string;
   readonly req: VersionReq;
+  /**
+   * no version was written (a path or git dependency): cargo's `OptVersionReq::Any`, which
+   * matches every version, pre-releases included, unlike an explicit `*`
+   */
+  readonly anyVersion?: boolean | undefined;
   readonly kind: DepKind;
   readonly optional: boolean;
   readonly defaultFeatures: boolean;
