@@ -3,13 +3,29 @@
  * up through `[source] replace-with` (crates-io replaced by a private mirror keeps its
  * crates-io identity, as in cargo's lockfiles), fetched with the sparse client, and turned
  * into Summaries; path dependencies come from their manifests. Git sources come later.
+ *
+ * The resolver asks for one dependency at a time and waits for each answer, so fetching
+ * only what it asks for costs one round trip per index file, in series. Cargo instead
+ * fetches every pending file of a resolver pass at once. Here, each answered query also
+ * starts fetching (without waiting) the index files of the dependencies the resolver will
+ * most likely ask for next: the non-optional, non-dev dependencies of the newest
+ * non-yanked version that matches the requirement. Index files are kept per run, so a
+ * prefetched file is fetched once; a failed prefetch is forgotten and the real query
+ * fetches again and reports the error.
  */
-import { CRATES_IO_INDEX, type Package, type SourceId, WharfError } from "@wharf/protocol";
+import {
+  CRATES_IO_INDEX,
+  compareVersions,
+  matches,
+  type Package,
+  type SourceId,
+  WharfError,
+} from "@wharf/protocol";
 import type { WharfCache } from "../cache/index.js";
 import { type CargoConfig, resolveSourceReplacement } from "../config/index.js";
 import type { DependencySpec, Registry, Summary } from "../resolver/index.js";
 import { summaryFromIndexLine, summaryFromPackage } from "../resolver/index.js";
-import { SparseRegistryClient } from "./sparse-registry-client.js";
+import { type IndexFileResult, SparseRegistryClient } from "./sparse-registry-client.js";
 
 export interface ResolverRegistryOptions {
   config: CargoConfig;
@@ -27,6 +43,8 @@ function stripSlash(url: string): string {
 export class ResolverRegistry implements Registry {
   private readonly options: ResolverRegistryOptions;
   private readonly clients = new Map<string, SparseRegistryClient>();
+  /** index files of this run, by fetch URL and crate name (pending ones too) */
+  private readonly files = new Map<string, Promise<IndexFileResult | null>>();
 
   constructor(options: ResolverRegistryOptions) {
     this.options = options;
@@ -92,16 +110,48 @@ export class ResolverRegistry implements Registry {
         hint: "git sources come with a later release of wharf",
       });
     }
-    const file = await this.client(this.fetchUrlFor(source.url)).indexFile(dep.name);
+    const file = await this.indexFile(this.fetchUrlFor(source.url), dep.name);
     if (!file) return [];
     const sourceForRegistry = (url: string): SourceId => ({ kind: "registry", url });
-    return file.lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
+    const summaries = file.lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
+    this.prefetchDependenciesOf(summaries, dep);
+    return summaries;
+  }
+
+  /** One fetch per (registry, name) per run; a failure is not remembered. */
+  private indexFile(fetchUrl: string, name: string): Promise<IndexFileResult | null> {
+    const key = `${fetchUrl}\n${name}`;
+    let file = this.files.get(key);
+    if (file === undefined) {
+      file = this.client(fetchUrl).indexFile(name);
+      this.files.set(key, file);
+      file.catch(() => this.files.delete(key));
+    }
+    return file;
+  }
+
+  /** Starts fetching what the resolver will most likely query after `dep` (see the header). */
+  private prefetchDependenciesOf(summaries: readonly Summary[], dep: DependencySpec): void {
+    let newest: Summary | undefined;
+    for (const s of summaries) {
+      if (s.yanked || !matches(dep.req, s.id.version)) continue;
+      if (newest === undefined || compareVersions(s.id.version, newest.id.version) > 0) newest = s;
+    }
+    for (const d of newest?.dependencies ?? []) {
+      if (d.optional || d.kind === "dev" || d.source.kind !== "registry") continue;
+      try {
+        // the real query reports any error; a prefetch only warms the per-run map
+        this.indexFile(this.fetchUrlFor(d.source.url), d.name).catch(() => {});
+      } catch {
+        // fetchUrlFor refused the source: the real query will say why
+      }
+    }
   }
 
   /** The checksum the registry's index lists for one version, or undefined if it lists none. */
   async indexChecksum(source: SourceId, name: string, version: string): Promise<string | undefined> {
     if (source.kind !== "registry") return undefined;
-    const file = await this.client(this.fetchUrlFor(source.url)).indexFile(name);
+    const file = await this.indexFile(this.fetchUrlFor(source.url), name);
     return file?.lines.find((l) => l.vers === version)?.cksum;
   }
 
