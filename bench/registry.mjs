@@ -2,8 +2,8 @@
 import { spawnSync } from "node:child_process";
 // Sparse-index GET benchmark: the Wharf registry against nginx serving the same files.
 //
-//   npm run bench                      # build, then this with the defaults below
-//   node bench/run.mjs --duration 5 --connections 32 --targets nginx
+//   npm run bench                      # build, then every group (this one with the defaults below)
+//   node bench/run.mjs registry --duration 5 --connections 32 --targets nginx
 //
 // What it does, so the numbers can be read honestly:
 //  - generates a deterministic synthetic sparse index (default 5,000 crates, 1-20 lines
@@ -61,7 +61,7 @@ const { values: opts } = parseArgs({
 
 if (opts.help) {
   console.log(
-    "usage: node bench/run.mjs [--crates N] [--duration S] [--warmup S] [--connections 32,128]\n" +
+    "usage: node bench/run.mjs registry [--crates N] [--duration S] [--warmup S] [--connections 32,128]\n" +
       "       [--conditional-connections 32|''] [--publishes 50] [--threads T] [--targets nginx,wharf] [--seed N] [--server-cpu 0] [--client-cpu 1]\n" +
       "       [--out FILE] [--keep]",
   );
