@@ -9,9 +9,10 @@
  * fetches every pending file of a resolver pass at once. Here, each answered query also
  * starts fetching (without waiting) the index files of the dependencies the resolver will
  * most likely ask for next: the non-optional, non-dev dependencies of the newest
- * non-yanked version that matches the requirement. Index files are kept per run, so a
- * prefetched file is fetched once; a failed prefetch is forgotten and the real query
- * fetches again and reports the error.
+ * non-yanked version that matches the requirement. A prefetched file waits in a per-run
+ * map until its query takes it (the map then forgets the file, as the resolver keeps the
+ * summaries, and only remembers not to prefetch that name again); a failed prefetch is
+ * forgotten and the real query fetches again and reports the error.
  */
 import {
   CRATES_IO_INDEX,
@@ -36,6 +37,8 @@ export interface ResolverRegistryOptions {
   loadPath: (dir: string) => Package;
 }
 
+const fileKey = (fetchUrl: string, name: string): string => `${fetchUrl}\n${name}`;
+
 function stripSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
@@ -43,8 +46,10 @@ function stripSlash(url: string): string {
 export class ResolverRegistry implements Registry {
   private readonly options: ResolverRegistryOptions;
   private readonly clients = new Map<string, SparseRegistryClient>();
-  /** index files of this run, by fetch URL and crate name (pending ones too) */
+  /** index files fetched (or being fetched) and not yet taken by a query, by fetch URL and name */
   private readonly files = new Map<string, Promise<IndexFileResult | null>>();
+  /** keys a query has taken: never prefetched again */
+  private readonly taken = new Set<string>();
 
   constructor(options: ResolverRegistryOptions) {
     this.options = options;
@@ -110,7 +115,12 @@ export class ResolverRegistry implements Registry {
         hint: "git sources come with a later release of wharf",
       });
     }
-    const file = await this.indexFile(this.fetchUrlFor(source.url), dep.name);
+    const fetchUrl = this.fetchUrlFor(source.url);
+    const key = fileKey(fetchUrl, dep.name);
+    const file = await this.indexFile(fetchUrl, dep.name);
+    // the resolver caches what a query returns: do not hold a second copy of the file
+    this.files.delete(key);
+    this.taken.add(key);
     if (!file) return [];
     const sourceForRegistry = (url: string): SourceId => ({ kind: "registry", url });
     const summaries = file.lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
@@ -118,9 +128,9 @@ export class ResolverRegistry implements Registry {
     return summaries;
   }
 
-  /** One fetch per (registry, name) per run; a failure is not remembered. */
+  /** The pending or fetched file, or a new fetch; a failure is not remembered. */
   private indexFile(fetchUrl: string, name: string): Promise<IndexFileResult | null> {
-    const key = `${fetchUrl}\n${name}`;
+    const key = fileKey(fetchUrl, name);
     let file = this.files.get(key);
     if (file === undefined) {
       file = this.client(fetchUrl).indexFile(name);
@@ -140,8 +150,10 @@ export class ResolverRegistry implements Registry {
     for (const d of newest?.dependencies ?? []) {
       if (d.optional || d.kind === "dev" || d.source.kind !== "registry") continue;
       try {
-        // the real query reports any error; a prefetch only warms the per-run map
-        this.indexFile(this.fetchUrlFor(d.source.url), d.name).catch(() => {});
+        const fetchUrl = this.fetchUrlFor(d.source.url);
+        if (this.taken.has(fileKey(fetchUrl, d.name))) continue;
+        // the real query reports any error; a prefetch only fills the per-run map
+        this.indexFile(fetchUrl, d.name).catch(() => {});
       } catch {
         // fetchUrlFor refused the source: the real query will say why
       }
