@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { sparseIndexPath } from "@wharf/test-support";
 
 /** mulberry32: small, fast, seedable; quality is plenty for shaping test data */
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

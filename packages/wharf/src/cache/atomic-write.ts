@@ -11,6 +11,13 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** directory for the temp file; must be on the same file system; default the target's dir */
   tmpDir?: string;
+  /**
+   * fsync the data before the rename; default true. Only for files that may be lost in a
+   * crash without harm (a cache entry whose reader treats a short or empty file as absent):
+   * each fsync holds one of libuv's four pool threads for milliseconds, stalling every
+   * other file operation behind it.
+   */
+  sync?: boolean;
 }
 
 export async function writeFileAtomic(
@@ -25,7 +32,7 @@ export async function writeFileAtomic(
   try {
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (options.sync !== false) await handle.sync();
     } finally {
       await handle.close();
     }

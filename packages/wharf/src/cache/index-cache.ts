@@ -29,6 +29,8 @@ export function registryCacheKey(indexUrl: string): string {
 
 export class IndexCache {
   readonly dir: string;
+  /** directories this instance already made: one mkdir per directory, not per entry */
+  private readonly madeDirs = new Set<string>();
 
   constructor(indexRoot: string, indexUrl: string) {
     this.dir = join(indexRoot, registryCacheKey(indexUrl));
@@ -65,9 +67,15 @@ export class IndexCache {
 
   async put(name: string, entry: IndexCacheEntry): Promise<void> {
     const path = this.pathOf(name);
-    await ensurePrivateDir(dirname(path));
+    const dir = dirname(path);
+    if (!this.madeDirs.has(dir)) {
+      await ensurePrivateDir(dir);
+      this.madeDirs.add(dir);
+    }
     const record = { etag: entry.etag, lastModified: entry.lastModified, body: entry.body };
-    await writeFileAtomic(path, JSON.stringify(record));
+    // no fsync: after a crash a torn or empty entry fails to parse and reads as absent (see
+    // get), and the registry is asked again; this cache is never the only copy
+    await writeFileAtomic(path, JSON.stringify(record), { sync: false });
   }
 
   async delete(name: string): Promise<void> {

@@ -4,8 +4,25 @@
  * crates-io identity, as in cargo's lockfiles), fetched with the sparse client, and turned
  * into Summaries; path dependencies come from their manifests; git dependencies from a
  * checkout of their repository (git-source.ts).
+ *
+ * The resolver asks for one dependency at a time and waits for each answer, so fetching
+ * only what it asks for costs one round trip per index file, in series. Cargo instead
+ * fetches every pending file of a resolver pass at once. Here, each answered query also
+ * starts fetching (without waiting) the index files of the dependencies the resolver will
+ * most likely ask for next: the non-optional, non-dev dependencies of the newest
+ * non-yanked version that matches the requirement. A prefetched file waits in a per-run
+ * map until its query takes it (the map then forgets the file, as the resolver keeps the
+ * summaries, and only remembers not to prefetch that name again); a failed prefetch is
+ * forgotten and the real query fetches again and reports the error.
  */
-import { CRATES_IO_INDEX, type Package, type SourceId, WharfError } from "@wharf/protocol";
+import {
+  CRATES_IO_INDEX,
+  compareVersions,
+  matches,
+  type Package,
+  type SourceId,
+  WharfError,
+} from "@wharf/protocol";
 import type { WharfCache } from "../cache/index.js";
 import { type CargoConfig, resolveSourceReplacement } from "../config/index.js";
 import type { DependencySpec, Registry, Summary } from "../resolver/index.js";
@@ -14,7 +31,7 @@ import type { CredentialResolver } from "./credentials.js";
 import { type DirectorySource, directorySourceFor } from "./directory-source.js";
 import { type GitSourceSettings, GitSources } from "./git-source.js";
 import type { HttpFetcherOptions } from "./http-fetcher.js";
-import { SparseRegistryClient } from "./sparse-registry-client.js";
+import { type IndexFileResult, SparseRegistryClient } from "./sparse-registry-client.js";
 
 export interface ResolverRegistryOptions {
   config: CargoConfig;
@@ -36,6 +53,8 @@ export interface ResolverRegistryOptions {
   git?: GitSourceSettings | undefined;
 }
 
+const fileKey = (fetchUrl: string, name: string): string => `${fetchUrl}\n${name}`;
+
 function stripSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
@@ -45,6 +64,10 @@ export class ResolverRegistry implements Registry {
   private readonly clients = new Map<string, SparseRegistryClient>();
   private gitSources: GitSources | undefined;
   private readonly directories = new Map<string, DirectorySource>();
+  /** index files fetched (or being fetched) and not yet taken by a query, by fetch URL and name */
+  private readonly files = new Map<string, Promise<IndexFileResult | null>>();
+  /** keys a query has taken: never prefetched again */
+  private readonly taken = new Set<string>();
 
   constructor(options: ResolverRegistryOptions) {
     this.options = options;
@@ -121,7 +144,12 @@ export class ResolverRegistry implements Registry {
     // a registry replaced by `[source.X] directory = "..."` (a vendor dir) is read from there
     const directory = directorySourceFor(this.options.config, source, this.directories);
     if (directory) return directory.query(dep.name);
-    const file = await this.client(this.fetchUrlFor(source.url)).indexFile(dep.name);
+    const fetchUrl = this.fetchUrlFor(source.url);
+    const key = fileKey(fetchUrl, dep.name);
+    const file = await this.indexFile(fetchUrl, dep.name);
+    // the resolver caches what a query returns: do not hold a second copy of the file
+    this.files.delete(key);
+    this.taken.add(key);
     if (!file) return [];
     const sourceForRegistry = (url: string): SourceId => ({ kind: "registry", url });
     let lines = file.lines;
@@ -130,7 +158,42 @@ export class ResolverRegistry implements Registry {
       const have = await Promise.all(lines.map((l) => store.has(l.cksum)));
       if (have.some(Boolean)) lines = lines.filter((_, i) => have[i]);
     }
-    return lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
+    const summaries = lines.map((line) => summaryFromIndexLine(line, { source, sourceForRegistry }));
+    if (!this.options.offline) this.prefetchDependenciesOf(summaries, dep);
+    return summaries;
+  }
+
+  /** The pending or fetched file, or a new fetch; a failure is not remembered. */
+  private indexFile(fetchUrl: string, name: string): Promise<IndexFileResult | null> {
+    const key = fileKey(fetchUrl, name);
+    let file = this.files.get(key);
+    if (file === undefined) {
+      file = this.client(fetchUrl).indexFile(name);
+      this.files.set(key, file);
+      file.catch(() => this.files.delete(key));
+    }
+    return file;
+  }
+
+  /** Starts fetching what the resolver will most likely query after `dep` (see the header). */
+  private prefetchDependenciesOf(summaries: readonly Summary[], dep: DependencySpec): void {
+    let newest: Summary | undefined;
+    for (const s of summaries) {
+      if (s.yanked || !matches(dep.req, s.id.version)) continue;
+      if (newest === undefined || compareVersions(s.id.version, newest.id.version) > 0) newest = s;
+    }
+    for (const d of newest?.dependencies ?? []) {
+      if (d.optional || d.kind === "dev" || d.source.kind !== "registry") continue;
+      try {
+        if (directorySourceFor(this.options.config, d.source, this.directories)) continue;
+        const fetchUrl = this.fetchUrlFor(d.source.url);
+        if (this.taken.has(fileKey(fetchUrl, d.name))) continue;
+        // the real query reports any error; a prefetch only fills the per-run map
+        this.indexFile(fetchUrl, d.name).catch(() => {});
+      } catch {
+        // fetchUrlFor refused the source: the real query will say why
+      }
+    }
   }
 
   /** The git sources, for pinning the commits of a previous Cargo.lock and for checkouts. */
@@ -145,7 +208,7 @@ export class ResolverRegistry implements Registry {
   /** The checksum the registry's index lists for one version, or undefined if it lists none. */
   async indexChecksum(source: SourceId, name: string, version: string): Promise<string | undefined> {
     if (source.kind !== "registry") return undefined;
-    const file = await this.client(this.fetchUrlFor(source.url)).indexFile(name);
+    const file = await this.indexFile(this.fetchUrlFor(source.url), name);
     return file?.lines.find((l) => l.vers === version)?.cksum;
   }
 
