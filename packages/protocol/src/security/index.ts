@@ -3,7 +3,25 @@
  * typosquat detection and build-script analysis). Pure: text in, findings out.
  */
 export { shannonEntropy } from "./entropy.js";
+export {
+  builtinPopularCrates,
+  builtinTyposquatIndex,
+  type CrateDownloads,
+  popularFromDownloads,
+  TOP_CRATES,
+} from "./popular-crates.js";
 export { secretFindingsToDiagnostics, secretFindingToDiagnostic } from "./secret-diagnostics.js";
 export { redactValue, type SecretFinding, type SecretSeverity } from "./secret-finding.js";
 export { isSecretKeyName } from "./secret-key-names.js";
 export { type ScanSecretsOptions, SecretRule, scanSecrets } from "./secrets.js";
+export {
+  type PopularCrate,
+  type TyposquatCheckOptions,
+  type TyposquatFinding,
+  TyposquatIndex,
+  type TyposquatKind,
+  type TyposquatMatch,
+} from "./typosquat.js";
+export { osaDistance } from "./typosquat-distance.js";
+export { generateLookAlikes, type LookAlike } from "./typosquat-generate.js";
+export { foldCrateName } from "./typosquat-names.js";
