@@ -2,6 +2,26 @@
  * security: pure analyses shared by the client and the registry (secret scanning; later
  * typosquat detection and build-script analysis). Pure: text in, findings out.
  */
+
+export { type Advisory, parseAdvisory } from "./advisory.js";
+export {
+  type AuditFinding,
+  type AuditFindingKind,
+  type AuditMatchOptions,
+  type AuditPackage,
+  type AuditResult,
+  CRATES_IO_SOURCES,
+  findingKind,
+  matchAdvisories,
+} from "./advisory-match.js";
+export { type AdvisoryRange, isAffected, parseAdvisoryRanges, rangeOf } from "./advisory-range.js";
+export {
+  type ConfusionFinding,
+  type LockSourcePackage,
+  nameConfusion,
+  type PrivateCrate,
+  sourceChanges,
+} from "./confusion.js";
 export { shannonEntropy } from "./entropy.js";
 export {
   builtinPopularCrates,
