@@ -41,6 +41,7 @@ import {
   versionOf,
 } from "./manifest-edit.js";
 import { relockAfterEdit, selectPackage } from "./remove.js";
+import { checkAddedCrates } from "./typosquat-check.js";
 
 export interface AddOptions {
   manifestPath?: string | undefined;
@@ -393,6 +394,11 @@ export async function add(ctx: CliContext, options: AddOptions): Promise<void> {
   try {
     const tablePath = depTablePath(options.section);
     const wasSorted = manifest.isSorted(tablePath);
+    checkAddedCrates(
+      ctx,
+      ws.rootDir,
+      resolved.flatMap((r) => (r.dep.source?.kind === "registry" ? [r.dep.name] : [])),
+    );
     for (const { dep, available, availableVersion } of resolved) {
       ctx.shell.status("Adding", actionMessage(dep, options.section));
       if (dep.source?.kind === "path" && normalizePath(dep.source.path) === normalizePath(spec.root)) {

@@ -8,6 +8,7 @@
  */
 import type { CliContext } from "../cli/context.js";
 import type { ResolvedWorkspace } from "./resolve-workspace.js";
+import { checkNewLockPackages } from "./typosquat-check.js";
 
 export function printLockfileChanges(
   ctx: CliContext,
@@ -16,6 +17,7 @@ export function printLockfileChanges(
 ): void {
   // with no lock file before, every command reports as generate-lockfile does (cargo's print_lockfile_generation)
   const mode = options.mode === "sync" && rw.previous === undefined ? "generate" : options.mode;
+  checkNewLockPackages(ctx, rw);
   const changes = rw.changes;
   const count = changes.filter((c) => c.kind !== "Removing" && (mode === "update" || c.counted)).length;
   if (mode !== "update" && count === 0) return;

@@ -4,6 +4,7 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import { registerAdd } from "./add.js";
+import { registerAudit } from "./audit.js";
 import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerMetadata } from "./metadata.js";
@@ -18,6 +19,7 @@ export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerAdd,
+  registerAudit,
   registerFetch,
   registerGenerateLockfile,
   registerInit,

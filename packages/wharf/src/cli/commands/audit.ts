@@ -1,0 +1,47 @@
+/**
+ * `wharf audit`: check Cargo.lock against a RustSec advisory database (cargo-audit's job).
+ */
+import type { Command } from "@commander-js/extra-typings";
+import { WharfError } from "@wharf/protocol";
+import { contextOf } from "../program.js";
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function registerAudit(program: Command): void {
+  program
+    .command("audit")
+    .description("Audit Cargo.lock for crates with security advisories (exit 0 clean, 1 findings, 2 error)")
+    .option("--db <DIR>", "Advisory database directory (a RustSec advisory-db checkout)")
+    .option("-f, --file <PATH>", "Cargo.lock to audit (default: the workspace's)")
+    .option("--format <FORMAT>", "Output format: text or json", "text")
+    .option(
+      "-D, --deny <KIND>",
+      "Fail on warnings too: warnings, unmaintained, unsound, notice, informational",
+      collect,
+      [],
+    )
+    .option("--ignore <ID>", "Advisory id to ignore", collect, [])
+    .option("--target-os <OS>", "Only advisories affecting this OS (or any)")
+    .option("--target-arch <ARCH>", "Only advisories affecting this architecture (or any)")
+    .option("--manifest-path <PATH>", "Path to Cargo.toml")
+    .action(async (opts, command) => {
+      if (opts.format !== "text" && opts.format !== "json") {
+        throw new WharfError({
+          code: "AUDIT_FORMAT",
+          message: `invalid value \`${opts.format}\` for --format`,
+          hint: "expected `text` or `json`",
+          exitCode: 2,
+        });
+      }
+      await (await import("../../ops/audit.js")).audit(contextOf(command), {
+        manifestPath: opts.manifestPath,
+        file: opts.file,
+        db: opts.db,
+        format: opts.format,
+        deny: opts.deny,
+        ignore: opts.ignore,
+        targetOs: opts.targetOs,
+        targetArch: opts.targetArch,
+      });
+    });
+}
