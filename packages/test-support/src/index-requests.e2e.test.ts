@@ -153,3 +153,34 @@ test("wharf asks for the same index files as cargo, each once", () => {
     readFileSync(join(cargoDir, "Cargo.lock"), "utf8"),
   );
 });
+
+test("with a Cargo.lock that covers the manifests, neither tool asks the index again; a new requirement does", () => {
+  const cargoDir = join(home.root, "cargo");
+  const wharfDir = join(home.root, "wharf");
+  takeIndexRequests();
+  const cargo = runCargo(["update", "--workspace"], { cwd: cargoDir, env });
+  assert.equal(cargo.status, 0, cargo.stderr);
+  const byCargo = takeIndexRequests();
+  const wharf = runWharf(["update", "--workspace"], { cwd: wharfDir, env });
+  assert.equal(wharf.status, 0, wharf.stderr);
+  const byWharf = takeIndexRequests();
+  assert.deepEqual([...byCargo.keys()], [], "cargo's oracle: a locked sync asks nothing");
+  assert.deepEqual([...byWharf.keys()], []);
+
+  // a requirement the lock does not satisfy sends both back to the registry
+  for (const d of [cargoDir, wharfDir]) {
+    const manifest = readFileSync(join(d, "Cargo.toml"), "utf8");
+    writeFileSync(join(d, "Cargo.toml"), `${manifest}opt = "1"\n`);
+  }
+  assert.equal(runCargo(["update", "--workspace"], { cwd: cargoDir, env }).status, 0);
+  const cargoAgain = takeIndexRequests();
+  const w2 = runWharf(["update", "--workspace"], { cwd: wharfDir, env });
+  assert.equal(w2.status, 0, w2.stderr);
+  const wharfAgain = takeIndexRequests();
+  assert.ok(cargoAgain.size > 0, "cargo revalidates");
+  assert.ok(wharfAgain.size > 0, "wharf revalidates");
+  assert.equal(
+    readFileSync(join(wharfDir, "Cargo.lock"), "utf8"),
+    readFileSync(join(cargoDir, "Cargo.lock"), "utf8"),
+  );
+});

@@ -3,10 +3,14 @@
  * and every directory. It lives beside the source dir (not inside, so a build sees exactly
  * the crate's files) and is what a build checks the sources against. Checking hashes
  * every file: mtimes and sizes are no evidence, anyone with write access can reset them.
+ * A tree that passed a full check gets a stamp of each file's inode, size, mtime and ctime
+ * (ctime cannot be set back by anyone but the kernel: any write, chmod or utimes moves it),
+ * and a later process whose scan finds every one of those unchanged skips the hashing.
  */
 import { createHash } from "node:crypto";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-write.js";
 
 export const SOURCE_MANIFEST_FORMAT = 1;
 
@@ -84,7 +88,7 @@ export async function readSourceManifest(path: string): Promise<SourceManifest |
 }
 
 interface ScannedTree {
-  files: Map<string, { size: number; mode: number }>;
+  files: Map<string, { size: number; mode: number; stamp: string }>;
   dirs: Set<string>;
   /** symlinks, devices, FIFOs: never written by extraction */
   others: string[];
@@ -110,8 +114,12 @@ async function scanTree(root: string): Promise<ScannedTree> {
         tree.dirs.add(path);
         await walk(path, depth + 1);
       } else if (entry.isFile()) {
-        const st = await lstat(join(root, path));
-        tree.files.set(path, { size: st.size, mode: st.mode & 0o7777 });
+        const st = await lstat(join(root, path), { bigint: true });
+        tree.files.set(path, {
+          size: Number(st.size),
+          mode: Number(st.mode & 0o7777n),
+          stamp: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`,
+        });
       } else {
         tree.others.push(path);
       }
@@ -127,10 +135,21 @@ async function hashFile(path: string): Promise<string> {
     .digest("hex");
 }
 
-/** Compares a tree with its manifest, hashing every file; undefined when they agree. */
+/** The stamp of a tree: one line per file (path, then device:inode:size:mtime:ctime). */
+function stampOf(tree: ScannedTree, manifest: SourceManifest): string {
+  const lines = [`${manifest.sha256}`];
+  for (const path of [...tree.files.keys()].sort()) lines.push(`${path}\t${tree.files.get(path)!.stamp}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Compares a tree with its manifest; undefined when they agree. Every file is hashed unless
+ * `stampPath` holds a stamp equal to the tree's now (written after each full check).
+ */
 export async function checkSourceTree(
   root: string,
   manifest: SourceManifest,
+  options: { stampPath?: string } = {},
 ): Promise<SourceMismatch | undefined> {
   const tree = await scanTree(root);
   const other = tree.others[0];
@@ -152,11 +171,18 @@ export async function checkSourceTree(
     if (actual.size !== expected.size) return { file: expected.path, reason: "modified" };
     if (actual.mode !== expected.mode) return { file: expected.path, reason: "mode" };
   }
+  const stamp = stampOf(tree, manifest);
+  if (options.stampPath !== undefined) {
+    const previous = await readFile(options.stampPath, "utf8").catch(() => undefined);
+    if (previous === stamp) return undefined;
+  }
   // sizes and modes first (cheap), then the hashes that actually prove the content
   for (const expected of manifest.files) {
     if ((await hashFile(join(root, expected.path))) !== expected.sha256) {
       return { file: expected.path, reason: "modified" };
     }
   }
+  if (options.stampPath !== undefined)
+    await writeFileAtomic(options.stampPath, stamp, { mode: 0o600, sync: false });
   return undefined;
 }

@@ -72,7 +72,7 @@ export async function verifiedSourceDir(
   ) {
     mismatch = { file: "", reason: "missing" };
   } else {
-    mismatch = await checkSourceTree(location.dir, manifest);
+    mismatch = await checkSourceTree(location.dir, manifest, { stampPath: `${location.manifestPath}.stamp` });
     if (mismatch === undefined) {
       options.verified?.add(location.dir);
       return { dir: location.dir, diagnostics: [] };

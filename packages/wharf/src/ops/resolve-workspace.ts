@@ -8,7 +8,14 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatVersion, type Package, WharfError } from "@wharf/protocol";
+import {
+  formatVersion,
+  matches,
+  type Package,
+  parseRequirement,
+  tryParseVersion,
+  WharfError,
+} from "@wharf/protocol";
 import { WharfCache } from "../cache/index.js";
 import type { CliContext } from "../cli/context.js";
 import { cargoHome, wharfHome } from "../cli/homes.js";
@@ -66,6 +73,43 @@ function lowestRustVersion(versions: readonly string[]): string | undefined {
     }
   }
   return lowest;
+}
+
+/**
+ * cargo's "poison" check: whether every registry dependency of every member is satisfied by
+ * a package the lock already holds. Only then are locked index files trusted from the cache;
+ * a new or changed requirement means the registry is asked again, as cargo updates a source
+ * as soon as one dependency on it is not locked.
+ */
+function lockCoversMembers(lock: Lockfile, ws: Workspace): boolean {
+  for (const m of ws.members) {
+    for (const d of m.dependencies) {
+      if (d.source.kind !== "registry") continue;
+      const req = parseRequirement(d.req);
+      const found = lock.packages.some((p) => {
+        if (p.name !== d.name || p.source === undefined) return false;
+        const v = tryParseVersion(p.version);
+        return v.ok && matches(req, v.value);
+      });
+      if (!found) return false;
+    }
+  }
+  return true;
+}
+
+/** name -> versions of the registry packages a lock keeps (see ResolverRegistryOptions.lockedVersions) */
+function lockedVersionsOf(lock: Lockfile): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const p of lock.packages) {
+    if (p.source === undefined || p.source.startsWith("git+")) continue;
+    let set = out.get(p.name);
+    if (!set) {
+      set = new Set();
+      out.set(p.name, set);
+    }
+    set.add(p.version);
+  }
+  return out;
 }
 
 export interface ResolvedWorkspace {
@@ -145,6 +189,11 @@ export async function resolveWorkspace(
     ...access,
     loadPath,
     offline: ctx.globals.offline,
+    // a sync (no update asked for) whose lock still covers the manifests needs no index update
+    lockedVersions:
+      prior && options.keep === undefined && options.precise === undefined && lockCoversMembers(prior, ws)
+        ? lockedVersionsOf(prior)
+        : undefined,
     git: gitSourceSettings({
       env: ctx.env,
       caFile: access.caFile,

@@ -143,7 +143,12 @@ export async function update(ctx: CliContext, options: UpdateOptions): Promise<v
   const keep = (p: LockedPackage) =>
     !avoid.has(keyOf(p)) && !(p.source !== undefined && avoidSources.has(p.source));
 
-  const rw = await resolveWorkspace(ctx, options.manifestPath, { keep, precise, previousLock: lock });
+  // nothing to update (`--workspace`): a plain sync, which may trust the cached index
+  const rw = await resolveWorkspace(
+    ctx,
+    options.manifestPath,
+    avoid.size === 0 && precise.length === 0 ? { previousLock: lock } : { keep, precise, previousLock: lock },
+  );
   try {
     for (const req of precise) {
       const chosen = rw.resolve.packages.find((p) => p.id.name === req.name && p.summary.yanked);

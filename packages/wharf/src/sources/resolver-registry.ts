@@ -51,6 +51,11 @@ export interface ResolverRegistryOptions {
   offline?: boolean | undefined;
   /** git sources (environment, policy, output); without it git dependencies are refused */
   git?: GitSourceSettings | undefined;
+  /**
+   * name -> versions the previous Cargo.lock keeps: their cached index files are used without
+   * revalidation when they list one of those versions
+   */
+  lockedVersions?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
 }
 
 const fileKey = (fetchUrl: string, name: string): string => `${fetchUrl}\n${name}`;
@@ -168,7 +173,9 @@ export class ResolverRegistry implements Registry {
     const key = fileKey(fetchUrl, name);
     let file = this.files.get(key);
     if (file === undefined) {
-      file = this.client(fetchUrl).indexFile(name);
+      file = this.client(fetchUrl).indexFile(name, {
+        cachedIfListed: this.options.lockedVersions?.get(name),
+      });
       this.files.set(key, file);
       file.catch(() => this.files.delete(key));
     }

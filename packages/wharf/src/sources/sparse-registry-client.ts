@@ -48,6 +48,14 @@ export interface IndexFileResult {
   source: "network" | "revalidated" | "cache";
 }
 
+export interface IndexFileOptions {
+  /**
+   * versions a lock file holds: when the cached file lists one of them, it is used as it is,
+   * without asking the registry (cargo does not update the index for locked dependencies)
+   */
+  cachedIfListed?: ReadonlySet<string> | undefined;
+}
+
 export interface DownloadedCrate {
   name: string;
   version: string;
@@ -98,11 +106,11 @@ export class SparseRegistryClient {
   }
 
   /** The crate's index lines, or null when the registry has no such crate (in either `-`/`_` spelling). */
-  async indexFile(name: string): Promise<IndexFileResult | null> {
-    const first = await this.indexFileExact(name);
+  async indexFile(name: string, options: IndexFileOptions = {}): Promise<IndexFileResult | null> {
+    const first = await this.indexFileExact(name, options);
     if (first !== null) return first;
     const alt = alternateSpelling(name);
-    return alt === undefined ? null : this.indexFileExact(alt);
+    return alt === undefined ? null : this.indexFileExact(alt, options);
   }
 
   /** Downloads (or finds in the cache) a .crate whose sha256 must equal the index `cksum`. */
@@ -190,13 +198,22 @@ export class SparseRegistryClient {
     return config;
   }
 
-  private async indexFileExact(name: string): Promise<IndexFileResult | null> {
+  private async indexFileExact(name: string, options: IndexFileOptions): Promise<IndexFileResult | null> {
     // auth-required registries need the token for the index too; config.json tells us
     const cache = this.options.cache.indexCache(this.indexUrl.href);
     const url = new URL(indexFilePath(name), this.indexUrl).href;
     if (this.options.offline) {
       const hit = await cache.get(name);
       return hit === undefined ? null : { name, ...this.parse(hit.body, name, url), source: "cache" };
+    }
+    if (options.cachedIfListed !== undefined && options.cachedIfListed.size > 0) {
+      const hit = await cache.get(name);
+      if (hit !== undefined) {
+        const parsed = this.parse(hit.body, name, url);
+        if (parsed.lines.some((l) => options.cachedIfListed!.has(l.vers))) {
+          return { name, ...parsed, source: "cache" };
+        }
+      }
     }
     if (this.hasCredentials()) await this.config();
     const cached = await cache.get(name);
