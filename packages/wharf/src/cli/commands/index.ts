@@ -4,12 +4,16 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import { registerAdd } from "./add.js";
+import { registerBuild } from "./build.js";
+import { registerCheck } from "./check.js";
+import { registerClean } from "./clean.js";
 import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
 import { registerRegistry } from "./registry.js";
 import { registerRemove } from "./remove.js";
+import { registerRun } from "./run.js";
 import { registerTree } from "./tree.js";
 import { registerUpdate } from "./update.js";
 import { registerVendor } from "./vendor.js";
@@ -18,6 +22,9 @@ export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerAdd,
+  registerBuild,
+  registerCheck,
+  registerClean,
   registerFetch,
   registerGenerateLockfile,
   registerInit,
@@ -25,6 +32,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerNew,
   registerRegistry,
   registerRemove,
+  registerRun,
   registerTree,
   registerUpdate,
   registerVendor,
