@@ -45,8 +45,6 @@ export interface BuildRunnerOptions {
   color: boolean;
   /** host variables allowed into every job (PATH, CC, ...) */
   passEnv: EnvMap;
-  /** the user's environment, for rerun-if-env-changed */
-  userEnv: Readonly<Record<string, string | undefined>>;
   cargoPath?: string | undefined;
   reporter: BuildReporter;
   now: () => number;
@@ -209,9 +207,10 @@ export class BuildRunner {
     return result;
   }
 
+  /** what jobs see of the host environment: the values fingerprints compare */
   private envFor(record: FingerprintRecord | undefined): Readonly<Record<string, string | undefined>> {
     if (record === undefined) return {};
-    return this.opts.userEnv;
+    return this.opts.passEnv;
   }
 
   private needEvent(unit: Unit, dep: Unit): NeedEvent {
@@ -386,7 +385,7 @@ export class BuildRunner {
       deps: this.depBuildIds(unit),
       startedAt,
       files,
-      env: envDeps.map(([name]) => [name, this.opts.userEnv[name] ?? null]),
+      env: envDeps.map(([name]) => [name, this.opts.passEnv[name] ?? null]),
       outputs: outputs.files.map((f) => join(outDir, f)),
     });
   }
@@ -474,7 +473,7 @@ export class BuildRunner {
       deps: this.depBuildIds(unit),
       startedAt,
       files: rerun,
-      env: output.rerunIfEnvChanged.map((name) => [name, this.opts.userEnv[name] ?? null]),
+      env: output.rerunIfEnvChanged.map((name) => [name, this.opts.passEnv[name] ?? null]),
       scanRoot: scanWhole ? unit.pkg.root : undefined,
       scanSkip: scanWhole ? [layout.targetDir] : undefined,
       outputs: [join(dir, "output")],

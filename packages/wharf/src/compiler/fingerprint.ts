@@ -93,7 +93,14 @@ export function staleReason(record: FingerprintRecord | undefined, now: Freshnes
     if ((now.env[name] ?? null) !== value) return `the environment variable ${name} changed`;
   }
   for (const f of record.files) {
-    const m = mtimeOf(f);
+    let m: number | undefined;
+    try {
+      const st = statSync(f);
+      // a rerun-if-changed directory counts as changed when anything under it is
+      m = st.isDirectory() ? newestUnder(f, new Set()) : st.mtimeMs;
+    } catch {
+      m = undefined;
+    }
     if (m === undefined) return `the file ${f} is missing`;
     if (m > record.startedAt) return `the file ${f} changed`;
   }

@@ -166,7 +166,6 @@ export async function build(ctx: CliContext, options: BuildOptions): Promise<Bui
       rustflags: flags,
       color: color || ctx.env.CARGO_TERM_COLOR === "always",
       passEnv: passthroughEnv(ctx.env),
-      userEnv: ctx.env,
       cargoPath: findProgram("cargo", ctx.env, ctx.cwd),
       reporter,
       now: () => Date.now(),
