@@ -95,6 +95,9 @@ async function buildBoth(c: CorpusCrate, targets: { cargo: string; wharf: string
     }),
   ]);
   rmSync(base, { recursive: true, force: true });
+  // progress for the long full run
+  if (FULL)
+    process.stderr.write(`crater ${c.name}@${c.version}: cargo ${cargo.status} wharf ${wharf.status}\n`);
   return {
     name: `${c.name}@${c.version}`,
     cargo: cargo.status === 0,
