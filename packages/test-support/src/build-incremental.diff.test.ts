@@ -165,4 +165,25 @@ describe("incremental builds recompile what cargo recompiles", () => {
     assert.deepEqual(compiled(wharf), compiled(cargo));
     assert.match(wharf.stderr, /Finished `dev` profile \[unoptimized \+ debuginfo\] target\(s\) in/);
   });
+
+  test("warnings are shown as cargo shows them, and shown again by a fresh build", () => {
+    for (const dir of [cargoDir, wharfDir]) {
+      writeFileSync(
+        join(dir, "other/src/lib.rs"),
+        `pub fn other() -> &'static str {\n    let unused = 1;\n    "other"\n}\n`,
+      );
+    }
+    const messages = (r: RunResult, dir: string) =>
+      r.stderr
+        .split("\n")
+        .filter((l) => !/^\s+(Compiling|Checking|Finished|Running|Fresh|Updating|Locking|Dirty)\b/.test(l))
+        .join("\n")
+        .split(dir)
+        .join("<ws>");
+    for (let i = 0; i < 2; i++) {
+      const { cargo, wharf } = both(["build"], { DOCK_TEST_KNOB: "1" });
+      assert.match(cargo.stderr, /generated 1 warning/);
+      assert.equal(messages(wharf, wharfDir), messages(cargo, cargoDir));
+    }
+  });
 });

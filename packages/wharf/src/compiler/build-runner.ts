@@ -17,7 +17,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { WharfError } from "@wharf/protocol";
 import type { Sandbox } from "../sandbox/index.js";
 import type { BuildReporter } from "./build-reporter.js";
@@ -75,6 +75,25 @@ function unitKeyHash(unit: Unit, opts: BuildRunnerOptions): string {
     )
     .digest("hex")
     .slice(0, 16);
+}
+
+function diagnosticsFile(fingerprint: string): string {
+  return fingerprint.replace(/\.json$/, ".diagnostics");
+}
+
+function writeDiagnostics(fingerprint: string, lines: readonly string[]): void {
+  mkdirSync(dirname(fingerprint), { recursive: true });
+  writeFileSync(diagnosticsFile(fingerprint), lines.map((l) => `${l}\n`).join(""));
+}
+
+function readDiagnostics(fingerprint: string): string[] {
+  try {
+    return readFileSync(diagnosticsFile(fingerprint), "utf8")
+      .split("\n")
+      .filter((l) => l !== "");
+  } catch {
+    return [];
+  }
 }
 
 function replaceFile(from: string, to: string): void {
@@ -178,6 +197,7 @@ export class BuildRunner {
           ? async () => {
               result.fresh++;
               reporter.fresh(unit);
+              this.replayDiagnostics(unit);
               this.reportArtifact(unit, true, result);
             }
           : async (signalRmeta) => {
@@ -211,6 +231,21 @@ export class BuildRunner {
   private envFor(record: FingerprintRecord | undefined): Readonly<Record<string, string | undefined>> {
     if (record === undefined) return {};
     return this.opts.passEnv;
+  }
+
+  private replayDiagnostics(unit: Unit): void {
+    if (unit.mode === "run-custom-build") return;
+    let warnings = 0;
+    let fixable = 0;
+    for (const line of readDiagnostics(this.opts.layout.fingerprintFile(unit))) {
+      const m = parseRustcLine(line);
+      if (m.kind !== "diagnostic") continue;
+      if (m.level === "warning") warnings++;
+      if (m.level === "warning" && m.fixable) fixable++;
+      this.opts.reporter.diagnostic(unit, m.json, m.rendered);
+    }
+    if (warnings > 0 && unit.isMember && !this.opts.reporter.json)
+      this.opts.reporter.warning(warningSummary(unit, warnings, fixable));
   }
 
   private needEvent(unit: Unit, dep: Unit): NeedEvent {
@@ -314,6 +349,8 @@ export class BuildRunner {
     const startedAt = this.opts.now();
     let warnings = 0;
     let errors = 0;
+    let fixable = 0;
+    const diagnostics: string[] = [];
     const r = await this.opts.sandbox.run(
       {
         program: rustc.rustc,
@@ -336,7 +373,9 @@ export class BuildRunner {
             }
           } else if (m.kind === "diagnostic") {
             if (m.summary) return;
+            diagnostics.push(line);
             if (m.level === "warning") warnings++;
+            if (m.level === "warning" && m.fixable) fixable++;
             if (m.level === "error") errors++;
             reporter.diagnostic(unit, m.json, m.rendered);
           } else if (m.kind === "text" && m.text.trim() !== "") reporter.text(m.text);
@@ -352,7 +391,8 @@ export class BuildRunner {
         notes: r.timedOut ? [`rustc ran longer than ${this.opts.timeoutMs / 1000}s and was stopped`] : [],
       });
     }
-    if (warnings > 0 && unit.isMember && !reporter.json) reporter.warning(warningSummary(unit, warnings));
+    if (warnings > 0 && unit.isMember && !reporter.json)
+      reporter.warning(warningSummary(unit, warnings, fixable));
     // move artifacts into place
     for (const f of outputs.files) {
       const from = join(stage, f);
@@ -376,6 +416,8 @@ export class BuildRunner {
       const dir = unit.target.kind === "example" ? layout.examples : layout.dest;
       hardLink(join(outDir, u.from), join(dir, u.to));
     }
+    // kept so a fresh build shows the same warnings again, as cargo does
+    writeDiagnostics(layout.fingerprintFile(unit), diagnostics);
     const buildId = this.newBuildId();
     this.buildIds.set(unit.key, buildId);
     writeFingerprint(layout.fingerprintFile(unit), {

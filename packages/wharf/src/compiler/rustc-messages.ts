@@ -8,11 +8,33 @@ import type { Unit } from "./unit.js";
 
 export type RustcLine =
   | { kind: "artifact"; path: string; emit: string }
-  | { kind: "diagnostic"; level: string; rendered: string | undefined; summary: boolean; json: unknown }
+  | {
+      kind: "diagnostic";
+      level: string;
+      rendered: string | undefined;
+      summary: boolean;
+      /** carries a suggestion `cargo fix` would apply */
+      fixable: boolean;
+      json: unknown;
+    }
   | { kind: "other-json" }
   | { kind: "text"; text: string };
 
-interface RawDiagnostic {
+interface RawSpan {
+  suggestion_applicability?: string | null;
+}
+
+interface RawChild {
+  spans?: RawSpan[];
+  children?: RawChild[];
+}
+
+function machineApplicable(d: RawChild): boolean {
+  if ((d.spans ?? []).some((s) => s.suggestion_applicability === "MachineApplicable")) return true;
+  return (d.children ?? []).some(machineApplicable);
+}
+
+interface RawDiagnostic extends RawChild {
   $message_type?: string;
   artifact?: string;
   emit?: string;
@@ -41,6 +63,7 @@ export function parseRustcLine(line: string): RustcLine {
       level: raw.level ?? "",
       rendered: raw.rendered ?? undefined,
       summary,
+      fixable: machineApplicable(raw),
       json: raw,
     };
   }
@@ -63,9 +86,14 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** `warning: `pkg` (lib) generated 2 warnings` */
-export function warningSummary(unit: Unit, warnings: number): string {
-  return `\`${unit.pkg.name}\` (${unitDescription(unit)}) generated ${plural(warnings, "warning")}`;
+/** `warning: `pkg` (lib) generated 2 warnings (run `cargo fix --lib -p pkg` to apply 1 suggestion)` */
+export function warningSummary(unit: Unit, warnings: number, fixable = 0): string {
+  let s = `\`${unit.pkg.name}\` (${unitDescription(unit)}) generated ${plural(warnings, "warning")}`;
+  if (fixable > 0) {
+    const which = unit.target.kind === "lib" ? "--lib" : `--${unit.target.kind} "${unit.target.name}"`;
+    s += ` (run \`cargo fix ${which} -p ${unit.pkg.name}\` to apply ${plural(fixable, "suggestion")})`;
+  }
+  return s;
 }
 
 /** `could not compile `pkg` (lib) due to 1 previous error; 2 warnings emitted` */
