@@ -37,6 +37,8 @@ const SAMPLE = [
   "indexmap",
   "log",
   "smallvec",
+  // a bin linking libc through atty: linking must wait for every upstream rlib, not only the direct ones
+  "atty",
 ];
 
 const home = makeTempHome("wharf-crater-");

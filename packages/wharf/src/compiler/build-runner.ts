@@ -77,6 +77,21 @@ function unitKeyHash(unit: Unit, opts: BuildRunnerOptions): string {
     .slice(0, 16);
 }
 
+/** every lib unit reachable through lib dependencies (what a link step reads) */
+function transitiveLibs(unit: Unit): string[] {
+  const out = new Set<string>();
+  const stack = [unit];
+  while (stack.length > 0) {
+    const u = stack.pop()!;
+    for (const d of u.deps) {
+      if (d.unit.mode === "run-custom-build" || !isLinkableLib(d.unit) || out.has(d.unit.key)) continue;
+      out.add(d.unit.key);
+      if (!isProcMacroUnit(d.unit)) stack.push(d.unit);
+    }
+  }
+  return [...out];
+}
+
 function diagnosticsFile(fingerprint: string): string {
   return fingerprint.replace(/\.json$/, ".diagnostics");
 }
@@ -189,6 +204,15 @@ export class BuildRunner {
         }
       } else dirty.add(unit.key);
       const needs = unit.deps.map((d) => ({ key: d.unit.key, event: this.needEvent(unit, d.unit) }));
+      // linking needs every upstream rlib finished, not just the direct dependencies'
+      if (
+        unit.mode !== "check" &&
+        unit.mode !== "run-custom-build" &&
+        (requiresUpstreamObjects(unit) || unit.target.kind !== "lib")
+      ) {
+        const direct = new Set(needs.map((n) => n.key));
+        for (const key of transitiveLibs(unit)) if (!direct.has(key)) needs.push({ key, event: "done" });
+      }
       nodes.push({
         key: unit.key,
         needs,
