@@ -50,7 +50,7 @@ function serializeDependency(dep: Dependency): Json {
 
 const DOCTESTABLE = new Set(["lib", "rlib", "proc-macro"]);
 
-function serializeTarget(t: Target): Json {
+export function serializeTarget(t: Target): Json {
   const out: { [key: string]: Json } = {
     kind: t.kind === "lib" ? t.crateTypes : [t.kind],
     crate_types: t.crateTypes,

@@ -5,7 +5,7 @@
  * dependencies (build scripts' deps, proc-macros) keep features of their own, dependencies
  * for other platforms contribute nothing, and dev-dependencies only count when shown.
  */
-import { compareStrings } from "@wharf/protocol";
+import { compareStrings, type Platform } from "@wharf/protocol";
 import {
   type DependencySpec,
   type FeatureValue,
@@ -25,6 +25,8 @@ export interface FeatureOptions {
   /** `--target all` */
   allTargets: boolean;
   isProcMacro: (id: PackageId) => boolean;
+  /** whether a `[target.'…'.dependencies]` entry applies; default: the x86_64 Linux host */
+  platformActive?: ((platform: Platform | undefined) => boolean) | undefined;
 }
 
 export interface MemberRequest {
@@ -88,7 +90,8 @@ export class ResolvedFeatures {
       const child = this.byKey.get(packageIdKey(d.id));
       if (child === undefined) continue;
       for (const dep of d.deps) {
-        if (this.options.v2 && !this.options.allTargets && !platformActiveOnHost(dep.platform)) continue;
+        const active = this.options.platformActive ?? platformActiveOnHost;
+        if (this.options.v2 && !this.options.allTargets && !active(dep.platform)) continue;
         if (this.options.v2 && !this.options.hasDev && dep.kind === "dev") continue;
         const host =
           forHost || (this.options.v2 && (dep.kind === "build" || this.options.isProcMacro(child.id)));

@@ -5,12 +5,16 @@
 import type { Command } from "@commander-js/extra-typings";
 import { registerAdd } from "./add.js";
 import { registerAudit } from "./audit.js";
+import { registerBuild } from "./build.js";
+import { registerCheck } from "./check.js";
+import { registerClean } from "./clean.js";
 import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
 import { registerRegistry } from "./registry.js";
 import { registerRemove } from "./remove.js";
+import { registerRun } from "./run.js";
 import { registerTree } from "./tree.js";
 import { registerUpdate } from "./update.js";
 import { registerVendor } from "./vendor.js";
@@ -20,6 +24,9 @@ export type RegisterCommand = (program: Command) => void;
 export const COMMANDS: readonly RegisterCommand[] = [
   registerAdd,
   registerAudit,
+  registerBuild,
+  registerCheck,
+  registerClean,
   registerFetch,
   registerGenerateLockfile,
   registerInit,
@@ -27,6 +34,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerNew,
   registerRegistry,
   registerRemove,
+  registerRun,
   registerTree,
   registerUpdate,
   registerVendor,

@@ -1,0 +1,10 @@
+/**
+ * sandbox: the one way the builder starts an untrusted process (rustc, build scripts, later
+ * test binaries). A job declares what it reads, the single directory it may write, its
+ * environment and its limits; an implementation decides how to enforce that. Paths are the
+ * same inside and outside the sandbox, so dep-info and diagnostics need no translation.
+ * `DirectSandbox` spawns directly (no isolation); the bubblewrap implementation plugs in
+ * behind the same interface. May import node built-ins and @wharf/protocol only.
+ */
+export * from "./direct-sandbox.js";
+export * from "./sandbox.js";

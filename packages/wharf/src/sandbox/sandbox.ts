@@ -1,0 +1,46 @@
+/**
+ * The Sandbox interface: one job = one process with a declared policy. The builder never
+ * spawns rustc or a build script any other way, so swapping in a confining implementation
+ * changes nothing else.
+ */
+
+export interface SandboxLimits {
+  /** wall-clock limit; the whole process tree is killed when it is reached */
+  timeoutMs?: number | undefined;
+  /** address-space / memory limit in bytes, where the implementation can enforce one */
+  memoryBytes?: number | undefined;
+  /** maximum number of processes, where the implementation can enforce one */
+  maxProcesses?: number | undefined;
+}
+
+export interface SandboxJob {
+  /** absolute path of the program to run */
+  program: string;
+  args: readonly string[];
+  cwd: string;
+  /** the complete environment: nothing is inherited */
+  env: Readonly<Record<string, string>>;
+  /** paths (files or directories) the job may read, besides the system and toolchain */
+  reads: readonly string[];
+  /** the ONE directory the job may write (a per-unit staging or OUT_DIR directory) */
+  writeDir: string;
+  limits: SandboxLimits;
+  /** called with each complete stdout / stderr line as it arrives (without the newline) */
+  onStdoutLine?: ((line: string) => void) | undefined;
+  onStderrLine?: ((line: string) => void) | undefined;
+}
+
+export interface SandboxResult {
+  /** exit code, or null when killed by a signal */
+  code: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Sandbox {
+  /** a short name shown in verbose output and errors ("direct", "bubblewrap") */
+  readonly name: string;
+  run(job: SandboxJob, signal?: AbortSignal): Promise<SandboxResult>;
+}
