@@ -8,6 +8,7 @@ import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
+import { registerPackage } from "./package.js";
 import { registerRegistry } from "./registry.js";
 import { registerRemove } from "./remove.js";
 import { registerTree } from "./tree.js";
@@ -23,6 +24,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerInit,
   registerMetadata,
   registerNew,
+  registerPackage,
   registerRegistry,
   registerRemove,
   registerTree,
