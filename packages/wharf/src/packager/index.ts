@@ -9,6 +9,7 @@
 export * from "./archive-list.js";
 export * from "./file-filter.js";
 export * from "./list-files.js";
+export * from "./publish-checks.js";
 export * from "./publish-manifest.js";
 export * from "./toml-pretty.js";
 export * from "./vcs-info.js";

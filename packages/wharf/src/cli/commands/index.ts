@@ -6,14 +6,20 @@ import type { Command } from "@commander-js/extra-typings";
 import { registerAdd } from "./add.js";
 import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
+import { registerLogin } from "./login.js";
+import { registerLogout } from "./logout.js";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
+import { registerOwner } from "./owner.js";
 import { registerPackage } from "./package.js";
+import { registerPublish } from "./publish.js";
 import { registerRegistry } from "./registry.js";
 import { registerRemove } from "./remove.js";
+import { registerSearch } from "./search.js";
 import { registerTree } from "./tree.js";
 import { registerUpdate } from "./update.js";
 import { registerVendor } from "./vendor.js";
+import { registerYank } from "./yank.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -22,12 +28,18 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerFetch,
   registerGenerateLockfile,
   registerInit,
+  registerLogin,
+  registerLogout,
   registerMetadata,
   registerNew,
+  registerOwner,
   registerPackage,
+  registerPublish,
   registerRegistry,
   registerRemove,
+  registerSearch,
   registerTree,
   registerUpdate,
   registerVendor,
+  registerYank,
 ];
