@@ -34,6 +34,7 @@ export { secretFindingsToDiagnostics, secretFindingToDiagnostic } from "./secret
 export { redactValue, type SecretFinding, type SecretSeverity } from "./secret-finding.js";
 export { isSecretKeyName } from "./secret-key-names.js";
 export { type ScanSecretsOptions, SecretRule, scanSecrets } from "./secrets.js";
+export * from "./secrets-in-files.js";
 export {
   type PopularCrate,
   type TyposquatCheckOptions,

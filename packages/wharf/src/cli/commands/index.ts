@@ -10,14 +10,21 @@ import { registerCheck } from "./check.js";
 import { registerClean } from "./clean.js";
 import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
+import { registerLogin } from "./login.js";
+import { registerLogout } from "./logout.js";
 import { registerMetadata } from "./metadata.js";
 import { registerInit, registerNew } from "./new.js";
+import { registerOwner } from "./owner.js";
+import { registerPackage } from "./package.js";
+import { registerPublish } from "./publish.js";
 import { registerRegistry } from "./registry.js";
 import { registerRemove } from "./remove.js";
 import { registerRun } from "./run.js";
+import { registerSearch } from "./search.js";
 import { registerTree } from "./tree.js";
 import { registerUpdate } from "./update.js";
 import { registerVendor } from "./vendor.js";
+import { registerYank } from "./yank.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -30,12 +37,19 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerFetch,
   registerGenerateLockfile,
   registerInit,
+  registerLogin,
+  registerLogout,
   registerMetadata,
   registerNew,
+  registerOwner,
+  registerPackage,
+  registerPublish,
   registerRegistry,
   registerRemove,
   registerRun,
+  registerSearch,
   registerTree,
   registerUpdate,
   registerVendor,
+  registerYank,
 ];
