@@ -182,6 +182,12 @@ export async function resolveWorkspace(
   const previous = readPreviousLock(lockPath);
   const prior: Lockfile | undefined =
     options.previous === "ignore" ? undefined : (options.previousLock ?? previous?.lock);
+  // a sync (no update asked for) whose lock still covers the manifests needs no index update
+  const trustCachedIndex =
+    prior !== undefined &&
+    options.keep === undefined &&
+    options.precise === undefined &&
+    lockCoversMembers(prior, ws);
   const access = registryAccessOf(ctx, config);
   const registry = new ResolverRegistry({
     config: config.config,
@@ -189,11 +195,7 @@ export async function resolveWorkspace(
     ...access,
     loadPath,
     offline: ctx.globals.offline,
-    // a sync (no update asked for) whose lock still covers the manifests needs no index update
-    lockedVersions:
-      prior && options.keep === undefined && options.precise === undefined && lockCoversMembers(prior, ws)
-        ? lockedVersionsOf(prior)
-        : undefined,
+    lockedVersions: trustCachedIndex ? lockedVersionsOf(prior) : undefined,
     git: gitSourceSettings({
       env: ctx.env,
       caFile: access.caFile,
@@ -212,7 +214,7 @@ export async function resolveWorkspace(
       ),
     )) {
       // cargo names the registry actually asked: a replacement of crates.io by its own name
-      if (ctx.globals.offline) continue;
+      if (ctx.globals.offline || trustCachedIndex) continue;
       let shown = name === "https://github.com/rust-lang/crates.io-index" ? "crates.io" : name;
       try {
         const fetched = registry.fetchUrlFor(name);
