@@ -41,20 +41,33 @@ function textOf(content: string | Uint8Array): string {
   return typeof content === "string" ? content : decoder.decode(content);
 }
 
+/**
+ * tree-sitter-rust reads `try` as the 2018 keyword, so 2015-edition `try!(x)` becomes a syntax
+ * error that hides `x` from the rules. `try_(x)` has the same length (positions stay exact)
+ * and parses as a call whose arguments are ordinary expressions. 2018+ code cannot write
+ * `try!` (only `r#try!`, left alone).
+ */
+export function edition2015Compatible(text: string): string {
+  return text.replace(/(?<![\w#])try!(?=\s*\()/g, "try_");
+}
+
 interface QueuedFile {
   path: string;
   modRoot: boolean;
 }
 
-function analyse(
-  parser: RustParser,
-  target: AnalysedTarget,
-  queue: QueuedFile[],
-  read: PackageFileReader,
-  renames: ReadonlyMap<string, string>,
+interface AnalysisRun {
+  target: AnalysedTarget;
+  entry: string;
+  read: PackageFileReader;
+  renames: ReadonlyMap<string, string>;
   /** analysed after everything `mod` reaches, unless only `#[cfg(test)]` declares them */
-  rest: readonly QueuedFile[] = [],
-): CrateAnalysis {
+  rest: readonly QueuedFile[];
+}
+
+function analyse(parser: RustParser, run: AnalysisRun): CrateAnalysis {
+  const { target, read, renames, rest } = run;
+  const queue: QueuedFile[] = [{ path: run.entry, modRoot: true }];
   const seen = new Set<string>();
   const testOnly = new Set<string>();
   const files: string[] = [];
@@ -85,7 +98,7 @@ function analyse(
       continue;
     }
     const text = textOf(content);
-    parser.parse(text, ({ root }) => {
+    parser.parse(edition2015Compatible(text), ({ root }) => {
       const visitor = new FileVisitor({ path, text, target, modRoot: next.modRoot, read, renames }, root);
       visitor.visit(root);
       findings.push(...visitor.findings);
@@ -119,13 +132,13 @@ function tidy(findings: readonly BuildScriptFinding[]): BuildScriptFinding[] {
 }
 
 export function analyzeBuildScript(parser: RustParser, input: AnalyzeBuildScriptInput): CrateAnalysis {
-  return analyse(
-    parser,
-    "build-script",
-    [{ path: input.entry, modRoot: true }],
-    input.read,
-    input.renames ?? new Map(),
-  );
+  return analyse(parser, {
+    target: "build-script",
+    entry: input.entry,
+    read: input.read,
+    renames: input.renames ?? new Map(),
+    rest: [],
+  });
 }
 
 export function analyzeProcMacro(parser: RustParser, input: AnalyzeProcMacroInput): CrateAnalysis {
@@ -134,12 +147,11 @@ export function analyzeProcMacro(parser: RustParser, input: AnalyzeProcMacroInpu
     const p = normalizePath(f);
     return { path: p, modRoot: /(?:^|\/)(?:mod|lib|main)\.rs$/.test(p) };
   });
-  return analyse(
-    parser,
-    "proc-macro",
-    [{ path: entry, modRoot: true }],
-    input.read,
-    input.renames ?? new Map(),
+  return analyse(parser, {
+    target: "proc-macro",
+    entry,
+    read: input.read,
+    renames: input.renames ?? new Map(),
     rest,
-  );
+  });
 }

@@ -23,7 +23,12 @@ export interface BlobVerdict {
  */
 export function encodedBlob(content: string): BlobVerdict | undefined {
   const squeezed = content.replace(/\\\r?\n\s*/g, "").replace(/\\[nrt]|\s+/g, "");
-  if (squeezed.length >= HEX_MIN_CHARS && /^(?:0x)?[0-9a-fA-F]+$/.test(squeezed)) {
+  // entropy: a bit matrix written as "0100110..." is not a payload
+  if (
+    squeezed.length >= HEX_MIN_CHARS &&
+    /^(?:0x)?[0-9a-fA-F]+$/.test(squeezed) &&
+    shannonEntropy(squeezed) >= 3
+  ) {
     return { kind: "hex", length: squeezed.length };
   }
   const hexEscapes = squeezed.match(/\\x[0-9a-fA-F]{2}/g);

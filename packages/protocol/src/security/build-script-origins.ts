@@ -1,10 +1,12 @@
 /**
  * Light data flow for the build-script analysis: where a value may come from. Each `let`,
  * `if let`, `match` arm, closure parameter and `&mut` buffer gets the origins of the expression
- * it was bound from, by name, within one file (no types, no scopes: simple and explainable).
+ * it was bound from, by name, within one function (constants and statics: within the file).
+ * No types, no block scopes, no calls followed: simple and explainable.
  * An expression's origins are those of every literal, environment read, home-directory call,
  * embedded file, network call and bound name inside it.
  */
+import { encodedBlob } from "./build-script-blobs.js";
 import {
   isAbsolutePath,
   isCargoHomePath,
@@ -74,6 +76,8 @@ export function isStringLiteral(node: RustNode): boolean {
 /** What a literal string says about where it points. */
 export function literalOrigins(value: string): Origin[] {
   const out: Origin[] = [{ kind: "literal", detail: value }];
+  // an encoded blob is a payload once decoded: writing it out is writing embedded bytes
+  if (encodedBlob(value) !== undefined) out.push({ kind: "embedded", detail: "an encoded string" });
   if (isCredentialPath(value)) out.push({ kind: "credential", detail: value });
   if (isHomePath(value)) out.push({ kind: isCargoHomePath(value) ? "cargo-home" : "home", detail: value });
   else if (isCargoHomePath(value)) out.push({ kind: "cargo-home", detail: value });
@@ -137,7 +141,8 @@ export function pathRoot(node: RustNode | null): string | undefined {
 
 /** Names bound to origins, by identifier, for one file. */
 export class OriginScope {
-  readonly #bindings = new Map<string, Origin[]>();
+  /** innermost last: the file's items, then one frame per function being walked */
+  readonly #frames: Map<string, Origin[]>[] = [new Map()];
   readonly #renames: ReadonlyMap<string, string>;
 
   constructor(renames: ReadonlyMap<string, string>) {
@@ -149,14 +154,28 @@ export class OriginScope {
     return (this.#renames.get(root) ?? root).replace(/-/g, "_");
   }
 
+  /** A function body starts: its bindings end with it, so names in other functions never mix. */
+  enter(): void {
+    this.#frames.push(new Map());
+  }
+
+  leave(): void {
+    if (this.#frames.length > 1) this.#frames.pop();
+  }
+
   bind(name: string, origins: readonly Origin[]): void {
     if (name === "_" || origins.length === 0) return;
-    const prev = this.#bindings.get(name) ?? [];
-    this.#bindings.set(name, dedupe([...prev, ...origins]));
+    const frame = this.#frames[this.#frames.length - 1] as Map<string, Origin[]>;
+    const prev = frame.get(name) ?? [];
+    frame.set(name, dedupe([...prev, ...origins]));
   }
 
   lookup(name: string): readonly Origin[] {
-    return this.#bindings.get(name) ?? [];
+    for (let i = this.#frames.length - 1; i >= 0; i--) {
+      const found = this.#frames[i]?.get(name);
+      if (found !== undefined) return found;
+    }
+    return [];
   }
 
   /** Binds every identifier a pattern introduces (`x`, `mut x`, `Ok(x)`, `(a, b)`). */

@@ -94,6 +94,18 @@ fn main() {
     });
   });
 
+  it("process: 2015-edition try!(..) does not hide the call inside it", async () => {
+    await checkBuildScript({
+      "build.rs": `use std::process::Command;
+fn fetch() -> std::io::Result<()> {
+    let out = try!(Command::new("curl").arg("-O").output()); // expect: process/high
+    Ok(())
+}
+fn main() { fetch().unwrap(); }
+`,
+    });
+  });
+
   it("process: libc exec and system calls", async () => {
     await checkBuildScript({
       "build.rs": `fn main() {

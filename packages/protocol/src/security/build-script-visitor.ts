@@ -26,6 +26,7 @@ import {
   envReadName,
   hasKind,
   isStringLiteral,
+  literalOrigins,
   literalValue,
   macroName,
   OriginScope,
@@ -104,6 +105,12 @@ function join(dir: string, rel: string): string {
   return normalizePath(dir === "" ? rel : `${dir}/${rel}`);
 }
 
+function envReason(name: string): string {
+  const what =
+    name === "HOME" || name === "USERPROFILE" ? "the home directory" : "a secret-like environment variable";
+  return `reads ${what} ($${name})`;
+}
+
 export class FileVisitor {
   readonly findings: BuildScriptFinding[] = [];
   readonly refs: FileReferences = { modules: [], includes: [], testModules: [] };
@@ -128,7 +135,11 @@ export class FileVisitor {
   }
 
   report(node: RustNode, rule: BuildScriptRuleId, severity: BuildFindingSeverity, message: string): void {
-    const pos = this.#lines.position(node.startIndex);
+    this.#reportAt(node.startIndex, rule, severity, message);
+  }
+
+  #reportAt(offset: number, rule: BuildScriptRuleId, severity: BuildFindingSeverity, message: string): void {
+    const pos = this.#lines.position(offset);
     this.findings.push({ rule, severity, file: this.#in.path, line: pos.line, column: pos.column, message });
   }
 
@@ -144,6 +155,13 @@ export class FileVisitor {
       if (QUOTE_MACROS.has(name)) inQuote = true;
       else if (!inQuote) this.#macro(node, name);
     }
+    const fn = node.type === "function_item";
+    if (fn) this.#scope.enter();
+    this.#children(node, modPath, inQuote);
+    if (fn) this.#scope.leave();
+  }
+
+  #children(node: RustNode, modPath: readonly string[], inQuote: boolean): void {
     let skipNext = false;
     let pathAttr: string | undefined;
     const nested = node.type === "mod_item" && node.childForFieldName("body") !== null;
@@ -303,6 +321,12 @@ export class FileVisitor {
       case "impl_item":
         if (node.children.some((c) => c?.type === "unsafe"))
           this.report(node, BuildScriptRule.unsafeCode, this.#strong, "unsafe impl");
+        break;
+      case "macro_definition":
+        for (const rule of node.namedChildren) {
+          const body = rule?.type === "macro_rule" ? rule.childForFieldName("right") : null;
+          if (body) this.#tokenText(body);
+        }
         break;
       case "foreign_mod_item":
         this.report(node, BuildScriptRule.ffi, this.#strong, "declares foreign functions (extern block)");
@@ -507,14 +531,24 @@ export class FileVisitor {
         this.report(node, BuildScriptRule.process, v.severity, v.why);
       }
     }
-    // Macro arguments are token trees, not expressions: catch the common calls by their text.
-    const text = tt?.text ?? "";
-    for (const m of text.matchAll(/\bCommand\s*::\s*new\s*\(\s*"([^"]*)"/g)) {
-      const v = judgeProgramName(m[1] ?? "", undefined);
-      this.report(node, BuildScriptRule.process, v.severity, v.why);
+    if (tt !== null) this.#tokenText(tt);
+  }
+
+  /**
+   * Macro arguments and `macro_rules!` bodies are token trees, not expressions: catch the
+   * common calls by their text, and report them at their own line.
+   */
+  #tokenText(tt: RustNode): void {
+    const text = tt.text;
+    for (const m of text.matchAll(/\bCommand\s*::\s*new\s*\(\s*"([^"]*)"\s*\)([^;]*)/g)) {
+      const chained = [...(m[2] ?? "").matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => a[1] ?? "");
+      const v = judgeProgram({ origins: literalOrigins(m[1] ?? ""), args: chained, writtenPayload: false });
+      this.#reportAt(tt.startIndex + (m.index ?? 0), BuildScriptRule.process, v.severity, v.why);
     }
     for (const m of text.matchAll(/\benv\s*(?:::\s*var(?:_os)?|!)\s*\(\s*"([A-Za-z0-9_]+)"/g)) {
-      if (m[1] !== undefined) this.#envRead(node, m[1]);
+      const name = m[1] ?? "";
+      if (isSecretVariable(name))
+        this.#reportAt(tt.startIndex + (m.index ?? 0), BuildScriptRule.secretEnv, "high", envReason(name));
     }
   }
 
