@@ -91,12 +91,12 @@ async function targetedResolve(rw: ResolvedWorkspace, features: CliFeatures): Pr
   });
 }
 
-interface PackageLoader {
+export interface PackageLoader {
   load(p: ResolvedPackage): Promise<Package>;
   downloaded: number;
 }
 
-function packageLoader(ctx: CliContext, rw: ResolvedWorkspace): PackageLoader {
+export function packageLoader(ctx: CliContext, rw: ResolvedWorkspace): PackageLoader {
   const members = new Map(rw.ws.members.map((m) => [packageIdKey(summaryFromPackage(m).id), m]));
   const registryIndex = registryIndexResolver(rw.config);
   const loader: PackageLoader = {
