@@ -16,6 +16,25 @@ export {
 } from "./advisory-match.js";
 export { type AdvisoryRange, isAffected, parseAdvisoryRanges, rangeOf } from "./advisory-range.js";
 export {
+  type AnalyzeBuildScriptInput,
+  type AnalyzeProcMacroInput,
+  analyzeBuildScript,
+  analyzeProcMacro,
+  MAX_ANALYSED_FILE_BYTES,
+  type PackageFileReader,
+} from "./build-script-analysis.js";
+export {
+  type AnalysedTarget,
+  BUILD_FINDING_SEVERITIES,
+  type BuildFindingSeverity,
+  type BuildScriptFinding,
+  BuildScriptRule,
+  type BuildScriptRuleId,
+  type CrateAnalysis,
+  highestSeverity,
+  severityRank,
+} from "./build-script-finding.js";
+export {
   type ConfusionFinding,
   type LockSourcePackage,
   nameConfusion,
@@ -30,6 +49,7 @@ export {
   popularFromDownloads,
   TOP_CRATES,
 } from "./popular-crates.js";
+export { createRustParser, RUST_PARSER_WASM, RustParser, type RustParserWasm } from "./rust-parser.js";
 export { secretFindingsToDiagnostics, secretFindingToDiagnostic } from "./secret-diagnostics.js";
 export { redactValue, type SecretFinding, type SecretSeverity } from "./secret-finding.js";
 export { isSecretKeyName } from "./secret-key-names.js";
