@@ -5,6 +5,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { registerAdd } from "./add.js";
 import { registerAudit } from "./audit.js";
+import { registerBench } from "./bench.js";
 import { registerBuild } from "./build.js";
 import { registerCheck } from "./check.js";
 import { registerClean } from "./clean.js";
@@ -21,6 +22,7 @@ import { registerRegistry } from "./registry.js";
 import { registerRemove } from "./remove.js";
 import { registerRun } from "./run.js";
 import { registerSearch } from "./search.js";
+import { registerTest } from "./test.js";
 import { registerTree } from "./tree.js";
 import { registerUpdate } from "./update.js";
 import { registerVendor } from "./vendor.js";
@@ -31,6 +33,7 @@ export type RegisterCommand = (program: Command) => void;
 export const COMMANDS: readonly RegisterCommand[] = [
   registerAdd,
   registerAudit,
+  registerBench,
   registerBuild,
   registerCheck,
   registerClean,
@@ -48,6 +51,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRemove,
   registerRun,
   registerSearch,
+  registerTest,
   registerTree,
   registerUpdate,
   registerVendor,
