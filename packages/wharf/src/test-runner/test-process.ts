@@ -20,7 +20,7 @@ import {
 
 /** the test executable of a `test` unit */
 export function testExecutable(layout: Layout, unit: Unit): string {
-  return join(layout.deps, unitOutputs(unit).exe!);
+  return join(layout.outDir(unit), unitOutputs(unit).exe!);
 }
 
 /** `unittests src/lib.rs (target/debug/deps/p-hash)` / `tests/it.rs (target/debug/deps/it-hash)` */

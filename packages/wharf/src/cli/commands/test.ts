@@ -5,6 +5,7 @@
  */
 import { totalmem } from "node:os";
 import type { Command } from "@commander-js/extra-typings";
+import { WharfError } from "@wharf/protocol";
 import type { TestOptions } from "../../ops/test.js";
 import { contextOf } from "../program.js";
 import { addCompileOptions, buildOptionsFrom, type CompileFlags } from "./build.js";
@@ -52,26 +53,38 @@ export async function testOptionsFrom(
   operands: string[],
   intent: "test" | "bench",
   ctx: { cwd: string; env: Readonly<Record<string, string | undefined>> },
+  operandsHadName = false,
 ): Promise<TestOptions> {
-  const { limitsFrom } = await import("../../test-runner/index.js");
+  const { isFiltered, limitsFrom } = await import("../../test-runner/index.js");
   const build = buildOptionsFrom(flags, "build", ctx.cwd);
   if (flags.profile === undefined && !flags.release) build.profile = intent === "bench" ? "bench" : "test";
   const s = build.selection;
+  const tests = {
+    lib: s.lib,
+    bins: s.bins,
+    allBins: s.allBins,
+    tests: flags.test ?? [],
+    allTests: flags.tests === true,
+    examples: s.examples,
+    allExamples: s.allExamples,
+    benches: flags.bench ?? [],
+    allBenches: flags.benches === true,
+    allTargets: s.allTargets,
+    doc: flags.doc === true,
+  };
+  if (tests.doc && isFiltered(tests))
+    throw new WharfError({
+      code: "CLI_CONFLICT",
+      message: "can't mix --doc with other target selecting options",
+    });
+  if (tests.doc && flags.run === false)
+    throw new WharfError({ code: "CLI_CONFLICT", message: "can't skip running doc tests with --no-run" });
+  // a TESTNAME means the user knows what to run: every test target, no examples or doc tests
+  if (intent === "test" && operands.length > 0 && operandsHadName && !tests.doc && !isFiltered(tests))
+    tests.allTests = true;
   return {
     build,
-    tests: {
-      lib: s.lib,
-      bins: s.bins,
-      allBins: s.allBins,
-      tests: flags.test ?? [],
-      allTests: flags.tests === true,
-      examples: s.examples,
-      allExamples: s.allExamples,
-      benches: flags.bench ?? [],
-      allBenches: flags.benches === true,
-      allTargets: s.allTargets,
-      doc: flags.doc === true,
-    },
+    tests,
     intent,
     noRun: flags.run === false,
     noFailFast: flags.failFast === false,
@@ -79,6 +92,18 @@ export async function testOptionsFrom(
     limits: limitsFrom(flags, ctx.env, totalmem()),
     sandbox: flags.sandbox === true,
   };
+}
+
+/** whether TESTNAME was written as such, not as the first word after `--` (clap tells them apart) */
+// biome-ignore lint/suspicious/noExplicitAny: any commander command
+function namedBeforeDashes(command: Command<any, any, any>, testname: string | undefined): boolean {
+  if (testname === undefined) return false;
+  // biome-ignore lint/suspicious/noExplicitAny: any commander command
+  let root: Command<any, any, any> = command;
+  while (root.parent) root = root.parent;
+  const raw = (root as unknown as { rawArgs?: string[] }).rawArgs ?? [];
+  const dashes = raw.indexOf("--");
+  return dashes < 0 || raw.slice(0, dashes).includes(testname);
 }
 
 export function registerTest(program: Command): void {
@@ -94,7 +119,13 @@ export function registerTest(program: Command): void {
     .action(async (testname: string | undefined, args: string[], opts, command) => {
       const ctx = contextOf(command);
       const operands = [...(testname === undefined ? [] : [testname]), ...args];
-      const options = await testOptionsFrom(opts as TestFlags, operands, "test", ctx);
+      const options = await testOptionsFrom(
+        opts as TestFlags,
+        operands,
+        "test",
+        ctx,
+        namedBeforeDashes(command, testname),
+      );
       const code = await (await import("../../ops/test.js")).runTests(ctx, options);
       if (code !== 0) process.exitCode = code;
     });
