@@ -197,6 +197,14 @@ fn forks() {
     }
 }
 `,
+  "tests/sandboxed.rs": `#[test]
+fn sees_no_home_and_no_secrets() {
+    assert_eq!(std::env::var("HOME").unwrap(), "/nonexistent");
+    assert!(std::env::var("WHARF_PROBE_TOKEN").is_err(), "a credential-like variable leaked in");
+    let tmp = std::env::temp_dir();
+    std::fs::write(tmp.join("scratch"), b"ok").unwrap();
+}
+`,
   "tests/hog.rs": `#[test]
 fn hogs() {
     let mut blocks: Vec<Vec<u8>> = Vec::new();

@@ -146,6 +146,7 @@ export async function runTests(ctx: CliContext, options: TestOptions): Promise<n
                 writeDir: sandbox.writeDir,
               },
         signal: abort.signal,
+        cgroups: ctx.env.WHARF_TEST_NO_CGROUPS !== "1",
       });
       if (r.code === 0 && r.limit === undefined) return;
       if (abort.signal.aborted) throw new WharfError({ code: "TEST_INTERRUPTED", message: "interrupted" });

@@ -12,7 +12,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { Sandbox } from "../sandbox/index.js";
-import { openRunGroup, type RunGroup } from "./cgroup.js";
+import { openRunGroup, RunGroup } from "./cgroup.js";
 import type { RunLimits } from "./limits.js";
 
 export type LimitKind = "time" | "memory" | "processes";
@@ -31,6 +31,8 @@ export interface LimitedJob {
   /** run through this Sandbox (reads, one writable temp dir, no network) */
   sandbox?: { impl: Sandbox; reads: readonly string[]; writeDir: string } | undefined;
   signal?: AbortSignal | undefined;
+  /** false: rlimits and the process-group watchdog only (what a machine without cgroups gets) */
+  cgroups?: boolean | undefined;
 }
 
 export interface LimitedResult {
@@ -86,10 +88,13 @@ function groupSize(pgid: number): number {
 
 export async function runLimited(job: LimitedJob): Promise<LimitedResult> {
   serial++;
-  const group = openRunGroup(`wharf-run-${process.pid}-${serial}`, {
-    maxProcesses: job.limits.maxProcesses,
-    memoryBytes: job.limits.memoryBytes,
-  });
+  const group =
+    job.cgroups === false
+      ? new RunGroup(undefined, undefined)
+      : openRunGroup(`wharf-run-${process.pid}-${serial}`, {
+          maxProcesses: job.limits.maxProcesses,
+          memoryBytes: job.limits.memoryBytes,
+        });
   let limit: LimitKind | undefined;
   let tail = "";
   const onStderr = (text: string) => {
