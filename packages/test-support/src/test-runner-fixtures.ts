@@ -166,6 +166,11 @@ fn encodes() {
 export const RUNAWAYS: FileTree = {
   "Cargo.toml": `[package]\nname = "runaways"\nversion = "0.1.0"\nedition = "2021"\n`,
   "src/lib.rs": "",
+  "src/main.rs": `fn main() {
+    println!("HOME={}", std::env::var("HOME").unwrap_or_default());
+    std::process::exit(3);
+}
+`,
   "tests/fine.rs": `#[test]
 fn fine() {
     assert_eq!(1 + 1, 2);

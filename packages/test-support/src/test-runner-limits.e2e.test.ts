@@ -100,4 +100,17 @@ describe("--sandbox runs the test binary with its own policy", () => {
     assert.equal(outside.status, 101);
     assert.match(outside.stdout, /test result: FAILED\. 0 passed; 1 failed/);
   });
+
+  test("wharf run --sandbox: same policy, the program's exit status", async () => {
+    const r = await runAsync(process.execPath, [WHARF_BIN, "run", "-q", "--sandbox"], {
+      cwd: dir,
+      env: home.env,
+      timeoutMs: 300_000,
+    });
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stdout, "HOME=/nonexistent\n");
+    const plain = await runAsync(process.execPath, [WHARF_BIN, "run", "-q"], { cwd: dir, env: home.env });
+    assert.equal(plain.status, 3);
+    assert.equal(plain.stdout, `HOME=${home.env.HOME}\n`);
+  });
 });
