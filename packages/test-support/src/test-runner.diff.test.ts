@@ -6,7 +6,7 @@
  * `error:` lines naming what failed, and the exit status must be equal.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { CargoRegistryClient } from "./cargo-client.js";
@@ -136,5 +136,24 @@ describe("wharf test gives cargo test's counts, lines and exit codes", () => {
     const bad = results.filter((r) => !r.equal);
     t.diagnostic(`workspace: ${results.length - bad.length}/${results.length} equal to cargo`);
     assert.deepEqual(bad, []);
+  });
+
+  test("wharf doc writes the pages cargo doc writes", async (t) => {
+    const dirs = projectDirs("ws-doc", WORKSPACE);
+    const { cargo, wharf } = await both(dirs, ["doc", "--workspace"]);
+    assert.equal(wharf.status, cargo.status, wharf.stderr);
+    const pages = (root: string) =>
+      readdirSync(join(root, "target", "doc"), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith("/index.html") && f.split("/").length === 2)
+        .sort();
+    const expected = pages(dirs.cargo);
+    t.diagnostic(`doc: ${expected.length} crate front pages`);
+    assert.deepEqual(pages(dirs.wharf), expected);
+    const generated = (s: string) =>
+      s
+        .split("\n")
+        .filter((l) => l.includes("Generated"))
+        .map((l) => l.replace(/\/tmp\/\S+\/target\//, "TARGET/"));
+    assert.deepEqual(generated(wharf.stderr), generated(cargo.stderr));
   });
 });

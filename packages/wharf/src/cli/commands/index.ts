@@ -9,6 +9,7 @@ import { registerBench } from "./bench.js";
 import { registerBuild } from "./build.js";
 import { registerCheck } from "./check.js";
 import { registerClean } from "./clean.js";
+import { registerDoc } from "./doc.js";
 import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerLogin } from "./login.js";
@@ -37,6 +38,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerBuild,
   registerCheck,
   registerClean,
+  registerDoc,
   registerFetch,
   registerGenerateLockfile,
   registerInit,
