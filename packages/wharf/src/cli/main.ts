@@ -12,4 +12,5 @@ const code = await runCli({
   stdout: process.stdout,
   stderr: process.stderr,
 });
-process.exitCode = code;
+// a command that ran a program (`wharf run`) may have set the program's status already
+process.exitCode = code === 0 && typeof process.exitCode === "number" ? process.exitCode : code;

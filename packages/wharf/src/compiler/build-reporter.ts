@@ -93,7 +93,7 @@ export class BuildReporter {
           debuginfo: /^\d+$/.test(p.debuginfo) ? Number(p.debuginfo) : p.debuginfo,
           debug_assertions: p.debugAssertions,
           overflow_checks: p.overflowChecks,
-          test: false,
+          test: unit.mode === "test",
         },
         features: unit.features,
         filenames,

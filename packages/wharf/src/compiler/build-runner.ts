@@ -177,6 +177,19 @@ export class BuildRunner {
     return out;
   }
 
+  /** CARGO_BIN_EXE_<name> for integration tests and benches: the bins they depend on */
+  private binExeEnv(unit: Unit): EnvMap {
+    const env: EnvMap = {};
+    if (unit.target.kind !== "test" && unit.target.kind !== "bench") return env;
+    env.CARGO_TARGET_TMPDIR = join(this.opts.layout.targetDir, "tmp");
+    for (const d of unit.deps) {
+      if (d.unit.target.kind !== "bin" || d.unit.mode !== "build") continue;
+      const name = d.unit.target.binName ?? d.unit.target.name;
+      env[`CARGO_BIN_EXE_${d.unit.target.name}`] = join(this.opts.layout.dest, name);
+    }
+    return env;
+  }
+
   async run(): Promise<BuildRunResult> {
     const { graph, layout, reporter } = this.opts;
     const result: BuildRunResult = {
@@ -295,9 +308,9 @@ export class BuildRunner {
     let exe: string | undefined;
     if (unit.target.kind === "custom-build") exe = layout.buildScriptExe(unit);
     else if (o.exe !== undefined) exe = uplifted[0] ?? join(outDir, o.exe);
-    if (exe !== undefined && unit.isRoot && unit.target.kind === "bin")
+    if (exe !== undefined && unit.isRoot && unit.mode === "build" && unit.target.kind === "bin")
       result.executables.set(unit.target.name, exe);
-    if (exe !== undefined && unit.isRoot && unit.target.kind === "example")
+    if (exe !== undefined && unit.isRoot && unit.mode === "build" && unit.target.kind === "example")
       result.exampleExecutables.set(unit.target.name, exe);
     const filenames =
       unit.target.kind === "custom-build"
@@ -306,7 +319,12 @@ export class BuildRunner {
           ? uplifted
           : o.files.filter((f) => unit.mode === "check" || !f.endsWith(".rmeta")).map((f) => join(outDir, f));
     if (unit.target.kind !== "custom-build")
-      reporter.artifact(unit, filenames, unit.target.kind === "lib" ? undefined : exe, fresh);
+      reporter.artifact(
+        unit,
+        filenames,
+        unit.target.kind === "lib" && unit.mode !== "test" ? undefined : exe,
+        fresh,
+      );
     else reporter.artifact(unit, filenames, exe, fresh);
   }
 
@@ -368,6 +386,7 @@ export class BuildRunner {
         outDir: scriptRun ? join(layout.runDir(scriptRun), "out") : undefined,
         scriptEnv: unit.target.kind === "custom-build" ? [] : (own?.env ?? []),
       }),
+      ...this.binExeEnv(unit),
     };
     reporter.running(`${rustc.rustc} ${args.join(" ")}`);
     const startedAt = this.opts.now();

@@ -81,7 +81,8 @@ export function unitOutputs(unit: Unit): UnitOutputs {
   const suffix = `-${unit.hash}`;
   if (unit.mode === "check")
     return { files: [`lib${crate}${suffix}.rmeta`], rmeta: `lib${crate}${suffix}.rmeta` };
-  if (unit.target.kind !== "lib") return { files: [`${crate}${suffix}`], exe: `${crate}${suffix}` };
+  if (unit.target.kind !== "lib" || unit.mode === "test")
+    return { files: [`${crate}${suffix}`], exe: `${crate}${suffix}` };
   if (isProcMacroUnit(unit)) return { files: [`lib${crate}${suffix}.so`], dylib: `lib${crate}${suffix}.so` };
   const out: UnitOutputs = { files: [] };
   for (const t of crateTypesOf(unit.target)) {

@@ -183,7 +183,9 @@ export function resolveProfiles(sources: ProfileSources, name: string): Resolved
     }
   }
   base = { ...base, name };
-  if (name !== root && !tables.some((t) => t.dirName !== undefined)) base.dirName = name;
+  // cargo's built-in test and bench profiles share dev's and release's directories
+  const builtinDir = name === "test" || name === "bench";
+  if (name !== root && !builtinDir && !tables.some((t) => t.dirName !== undefined)) base.dirName = name;
   // cargo strips debuginfo from a profile with no debuginfo unless strip was set
   if (!explicit.has("strip") && base.debuginfo === "0") base = { ...base, strip: "debuginfo" };
   const baseExplicit = new Set(explicit);

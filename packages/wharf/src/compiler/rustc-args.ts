@@ -43,12 +43,14 @@ export function rustcArgs(input: RustcArgsInput): string[] {
     `--json=${input.color ? "diagnostic-rendered-ansi," : ""}artifacts,future-incompat`,
   );
   const types = crateTypesOf(unit.target);
-  for (const t of types) args.push("--crate-type", t);
+  // a test harness is an executable of its own: rustc picks the crate type
+  if (unit.mode !== "test") for (const t of types) args.push("--crate-type", t);
   if (unit.mode === "check") args.push("--emit=dep-info,metadata");
   else if (unit.target.kind === "lib" && !requiresUpstreamObjects(unit))
     args.push("--emit=dep-info,metadata,link");
   else args.push("--emit=dep-info,link");
-  if (isProcMacroUnit(unit) || types.includes("dylib")) args.push("-C", "prefer-dynamic");
+  if (isProcMacroUnit(unit) || (unit.mode !== "test" && types.includes("dylib")))
+    args.push("-C", "prefer-dynamic");
   if (p.optLevel !== "0") args.push("-C", `opt-level=${p.optLevel}`);
   if (p.panic !== "unwind" && !isProcMacroUnit(unit) && unit.target.kind !== "custom-build")
     args.push("-C", `panic=${p.panic}`);
@@ -69,6 +71,10 @@ export function rustcArgs(input: RustcArgsInput): string[] {
     args.push("-C", "debug-assertions=off");
     if (p.overflowChecks) args.push("-C", "overflow-checks=on");
   } else if (!p.overflowChecks) args.push("-C", "overflow-checks=off");
+  if (unit.mode === "test") {
+    if (unit.target.harness) args.push("--test");
+    else args.push("--cfg", "test");
+  }
   for (const f of unit.features) args.push("--cfg", `feature="${f}"`);
   args.push("--check-cfg", "cfg(docsrs,test)");
   args.push("--check-cfg", `cfg(feature, values(${input.declaredFeatures.map((f) => `"${f}"`).join(", ")}))`);

@@ -72,9 +72,13 @@ export function parseRustcLine(line: string): RustcLine {
 
 /** `lib`, `bin "name"`, `build script`, `example "name"`: how cargo names a unit's target */
 export function unitDescription(unit: Unit): string {
+  // cargo names a lib's or bin's test harness `lib test` / `bin "x" test`
+  const test = unit.mode === "test" ? " test" : "";
   switch (unit.target.kind) {
     case "lib":
-      return "lib";
+      return `lib${test}`;
+    case "bin":
+      return `bin "${unit.target.name}"${test}`;
     case "custom-build":
       return "build script";
     default:

@@ -26,6 +26,14 @@ export interface RootRequest {
   pkg: Package;
   /** the targets to build, given the member's activated features */
   targets: (enabled: ReadonlySet<string>) => readonly Target[];
+  /** instead of `targets`: each target with its own mode (test harnesses, doc tests) */
+  units?: ((enabled: ReadonlySet<string>) => readonly RootUnit[]) | undefined;
+}
+
+/** one requested unit: `test` builds a harness, `doctest` asks for what `rustdoc --test` links */
+export interface RootUnit {
+  target: Target;
+  mode: "build" | "check" | "test" | "doctest";
 }
 
 export interface UnitGraphInput {
@@ -55,6 +63,8 @@ export interface UnitGraph {
   /** every unit, dependencies before dependents */
   units: Unit[];
   roots: Unit[];
+  /** doc-test units (not built: their dependencies are among `units`) */
+  doctests: Unit[];
 }
 
 function isProcMacroPkg(pkg: Package | undefined): boolean {
@@ -232,30 +242,73 @@ export function buildUnitGraph(input: UnitGraphInput): UnitGraph {
     return unit;
   }
 
+  /**
+   * A test harness or doc test: normal and dev-dependencies, the package's own lib (a lib's
+   * own harness is the lib itself), and for integration tests and benches the package's bins
+   * (CARGO_BIN_EXE_<name>), as cargo's unit dependencies have them.
+   */
+  const testUnit = (
+    rp: ResolvedPackage,
+    pkg: Package,
+    target: Target,
+    mode: "test" | "doctest",
+    enabled: ReadonlySet<string>,
+  ): Unit => {
+    const deps = depUnits(rp, "build", false, ["normal", "dev"], memo);
+    const ownLib = pkg.targets.find((t) => t.kind === "lib");
+    if (ownLib !== undefined && (target.kind !== "lib" || mode === "doctest")) {
+      const lib = libUnit(rp, "build", false, memo);
+      if (lib) deps.push({ unit: lib, externName: crateNameOf(ownLib) });
+    }
+    if (target.kind === "test" || target.kind === "bench") {
+      for (const bin of pkg.targets) {
+        if (bin.kind !== "bin") continue;
+        if (!(bin.requiredFeatures ?? []).every((f) => enabled.has(f) || f.includes("/"))) continue;
+        deps.push({ unit: binUnit(rp, pkg, bin, "build"), externName: "" });
+      }
+    }
+    return makeUnit(rp, target, mode, false, true, deps);
+  };
+
+  const binUnit = (rp: ResolvedPackage, pkg: Package, target: Target, mode: "build" | "check"): Unit => {
+    const kinds = target.kind === "example" ? ["normal", "dev"] : ["normal"];
+    const deps = depUnits(rp, mode, false, kinds, memo);
+    const ownLib = pkg.targets.find((t) => t.kind === "lib");
+    if (ownLib !== undefined) {
+      const lib = libUnit(rp, mode, false, memo);
+      if (lib) deps.push({ unit: lib, externName: crateNameOf(ownLib) });
+    }
+    return makeUnit(rp, target, mode, false, true, deps);
+  };
+
   const memo = new Map<string, Unit | null>();
   const roots: Unit[] = [];
   for (const r of input.roots) {
     const rp = byKey.get(packageIdKey(idOf(r.pkg)));
     if (rp === undefined) continue;
-    for (const target of r.targets(new Set(features.activatedFeatures(rp, false)))) {
+    const enabled = new Set(features.activatedFeatures(rp, false));
+    const wanted: readonly RootUnit[] =
+      r.units?.(enabled) ?? r.targets(enabled).map((target) => ({ target, mode: input.mode }));
+    for (const { target, mode: requested } of wanted) {
+      if (requested === "test" || requested === "doctest") {
+        roots.push(testUnit(rp, r.pkg, target, requested, enabled));
+        continue;
+      }
       const procMacro = target.kind === "lib" && isProcMacroPkg(r.pkg);
-      const mode = procMacro && input.mode === "check" ? "check" : input.mode;
+      const mode = procMacro && requested === "check" ? "check" : requested;
       if (target.kind === "lib") {
         const deps = depUnits(rp, mode, procMacro, ["normal"], memo);
         roots.push(makeUnit(rp, target, mode, procMacro, true, deps));
         continue;
       }
-      const kinds = target.kind === "example" ? ["normal", "dev"] : ["normal"];
-      const deps = depUnits(rp, mode, false, kinds, memo);
-      const ownLib = r.pkg.targets.find((t) => t.kind === "lib");
-      if (ownLib !== undefined) {
-        const lib = libUnit(rp, mode, false, memo);
-        if (lib) deps.push({ unit: lib, externName: crateNameOf(ownLib) });
-      }
-      roots.push(makeUnit(rp, target, mode, false, true, deps));
+      roots.push(binUnit(rp, r.pkg, target, mode));
     }
   }
-  return { units: ordered, roots };
+  return {
+    units: ordered.filter((u) => u.mode !== "doctest"),
+    roots: roots.filter((u) => u.mode !== "doctest"),
+    doctests: roots.filter((u) => u.mode === "doctest"),
+  };
 }
 
 function idOf(pkg: Package): PackageId {

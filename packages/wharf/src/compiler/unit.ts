@@ -7,8 +7,12 @@ import type { Package, Target } from "@wharf/protocol";
 import type { PackageId } from "../resolver/index.js";
 import type { Profile } from "./profiles.js";
 
-/** build: full artifacts; check: metadata only; run-custom-build: execute a build script */
-export type CompileMode = "build" | "check" | "run-custom-build";
+/**
+ * build: full artifacts; check: metadata only; run-custom-build: execute a build script;
+ * test: a test harness (`rustc --test`, also benches); doctest: `rustdoc --test` of a lib,
+ * run by the test runner after the build (never compiled by the builder itself)
+ */
+export type CompileMode = "build" | "check" | "run-custom-build" | "test" | "doctest";
 
 export interface UnitDep {
   unit: Unit;
@@ -55,10 +59,11 @@ export function crateTypesOf(target: Target): string[] {
 /** whether the unit's output is linked (so its dependencies must be full rlibs) */
 export function requiresUpstreamObjects(unit: Unit): boolean {
   if (unit.mode === "check") return false;
+  if (unit.mode === "test") return true;
   return crateTypesOf(unit.target).some((t) => t !== "lib" && t !== "rlib");
 }
 
 /** a unit another unit can `--extern` */
 export function isLinkableLib(unit: Unit): boolean {
-  return unit.target.kind === "lib" && unit.mode !== "run-custom-build";
+  return unit.target.kind === "lib" && (unit.mode === "build" || unit.mode === "check");
 }

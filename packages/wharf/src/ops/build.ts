@@ -5,7 +5,7 @@
  * through the builder. Returns what `wharf run` needs (the executables built).
  */
 import { availableParallelism } from "node:os";
-import { WharfError } from "@wharf/protocol";
+import { type Package, WharfError } from "@wharf/protocol";
 import type { CliContext } from "../cli/context.js";
 import {
   BuildReporter,
@@ -13,8 +13,11 @@ import {
   buildUnitGraph,
   findProgram,
   Layout,
+  type RootUnit,
+  type RustcInfo,
   resolveProfiles,
   rustcInfo,
+  type UnitGraph,
 } from "../compiler/index.js";
 import { flagsFor, resolveJobs } from "../config/index.js";
 import { packageIdKey, type ResolvedPackage, summaryFromPackage } from "../resolver/index.js";
@@ -41,6 +44,10 @@ export interface BuildOptions {
   messageFormat: "human" | "json";
   /** for tests and a later bubblewrap sandbox */
   sandbox?: Sandbox | undefined;
+  /** instead of the selection's targets: each member's units with their modes (`wharf test`) */
+  units?: ((pkg: Package, enabled: ReadonlySet<string>) => readonly RootUnit[]) | undefined;
+  /** dev-dependencies take part whatever the selection says (test harnesses) */
+  hasDev?: boolean | undefined;
 }
 
 export interface BuildResult {
@@ -50,6 +57,14 @@ export interface BuildResult {
   defaultRun?: string | undefined;
   ran: number;
   fresh: number;
+  /** what the test runner needs to run what was built */
+  graph: UnitGraph;
+  layout: Layout;
+  rustc: RustcInfo;
+  targetDir: string;
+  wsRoot: string;
+  /** the selected members */
+  members: Package[];
 }
 
 function elapsed(ms: number): string {
@@ -103,7 +118,10 @@ export async function build(ctx: CliContext, options: BuildOptions): Promise<Bui
     );
     const members = selectedMembers(ws, options.selection);
     const hasDev =
-      options.selection.examples.length > 0 || options.selection.allExamples || options.selection.allTargets;
+      options.hasDev === true ||
+      options.selection.examples.length > 0 ||
+      options.selection.allExamples ||
+      options.selection.allTargets;
     const graph = buildUnitGraph({
       resolve: rw.resolve,
       packages,
@@ -111,6 +129,7 @@ export async function build(ctx: CliContext, options: BuildOptions): Promise<Bui
       roots: members.map((pkg) => ({
         pkg,
         targets: (enabled) => selectedTargets(pkg, options.selection, enabled),
+        units: options.units === undefined ? undefined : (enabled) => options.units!(pkg, enabled),
       })),
       memberFeatures: new Map(members.map((m) => [m.manifestPath, options.features])),
       mode: options.mode,
@@ -120,7 +139,7 @@ export async function build(ctx: CliContext, options: BuildOptions): Promise<Bui
       rustcVersion: rustc.verbose,
       hasDev,
     });
-    if (graph.roots.length === 0) {
+    if (graph.roots.length === 0 && graph.doctests.length === 0 && options.units === undefined) {
       throw new WharfError({
         code: "BUILD_NOTHING",
         message: "no targets to build",
@@ -196,6 +215,12 @@ export async function build(ctx: CliContext, options: BuildOptions): Promise<Bui
       defaultRun: members.length === 1 ? members[0]!.defaultRun : undefined,
       ran: result.ran,
       fresh: result.fresh,
+      graph,
+      layout,
+      rustc,
+      targetDir,
+      wsRoot: ws.rootDir,
+      members,
     };
   } finally {
     await rw.registry.close();

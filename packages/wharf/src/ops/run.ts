@@ -2,15 +2,18 @@
  * `wharf run`: pick the one binary to run (--bin, --example, `default-run`, or the only bin),
  * build it, then run it with the arguments given, stdio inherited, as cargo does. The
  * program is the user's own, started by the user: it runs with their environment (plus
- * cargo's CARGO_* variables), not in the build sandbox.
+ * cargo's CARGO_* variables), not in the build sandbox, unless `--sandbox` asks for the
+ * running policy (test-sandbox.ts: cleared environment, temp dir, no network, limits).
  */
 import { spawn } from "node:child_process";
 import { relative } from "node:path";
 import { WharfError } from "@wharf/protocol";
 import type { CliContext } from "../cli/context.js";
-import { type BuildOptions, build } from "./build.js";
+import { type RunLimits, runLimited } from "../test-runner/index.js";
+import { type BuildOptions, type BuildResult, build } from "./build.js";
 import { selectedMembers } from "./build-select.js";
 import { loadConfigFor, loadWorkspaceFor } from "./load.js";
+import { openRunSandbox } from "./test-sandbox.js";
 
 function pickTarget(ctx: CliContext, options: BuildOptions): { kind: "bin" | "example"; name: string } {
   const config = loadConfigFor(ctx);
@@ -41,10 +44,16 @@ function pickTarget(ctx: CliContext, options: BuildOptions): { kind: "bin" | "ex
   });
 }
 
+/** `--sandbox`: the program runs with the test runner's policy and limits */
+export interface RunSandboxOptions {
+  limits: RunLimits;
+}
+
 export async function runBinary(
   ctx: CliContext,
   options: BuildOptions,
   args: readonly string[],
+  sandboxed?: RunSandboxOptions,
 ): Promise<number> {
   const target = pickTarget(ctx, options);
   const result = await build(ctx, {
@@ -66,6 +75,7 @@ export async function runBinary(
   const shown = relative(ctx.cwd, exe);
   const display = shown.startsWith("..") ? exe : shown;
   ctx.shell.status("Running", `\`${[display, ...args].join(" ")}\``);
+  if (sandboxed !== undefined) return runSandboxed(ctx, result, exe, args, sandboxed.limits);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   return new Promise((resolvePromise, reject) => {
@@ -73,4 +83,42 @@ export async function runBinary(
     child.on("error", reject);
     child.on("close", (code, signal) => resolvePromise(code ?? (signal ? 128 + 9 : 1)));
   });
+}
+
+async function runSandboxed(
+  ctx: CliContext,
+  built: BuildResult,
+  exe: string,
+  args: readonly string[],
+  limits: RunLimits,
+): Promise<number> {
+  const sandbox = openRunSandbox(ctx.env);
+  try {
+    const r = await runLimited({
+      program: exe,
+      args,
+      cwd: ctx.cwd,
+      env: sandbox.env,
+      limits,
+      stdout: (t) => ctx.shell.stdout.write(t),
+      stderr: (t) => ctx.shell.stderr.write(t),
+      sandbox: {
+        impl: sandbox.impl,
+        reads: [ctx.cwd, built.targetDir, built.rustc.sysroot],
+        writeDir: sandbox.writeDir,
+      },
+      cgroups: ctx.env.WHARF_TEST_NO_CGROUPS !== "1",
+    });
+    if (r.limit !== undefined) {
+      const what = { time: "time", memory: "memory", processes: "process" }[r.limit];
+      throw new WharfError({
+        code: "RUN_LIMIT",
+        message: `\`${exe}\` was stopped by its ${what} limit`,
+        hint: "raise it with --timeout, --memory-limit or --process-limit",
+      });
+    }
+    return r.code ?? 101;
+  } finally {
+    sandbox.cleanup();
+  }
 }

@@ -5,9 +5,11 @@
 import type { Command } from "@commander-js/extra-typings";
 import { registerAdd } from "./add.js";
 import { registerAudit } from "./audit.js";
+import { registerBench } from "./bench.js";
 import { registerBuild } from "./build.js";
 import { registerCheck } from "./check.js";
 import { registerClean } from "./clean.js";
+import { registerDoc } from "./doc.js";
 import { registerFetch } from "./fetch.js";
 import { registerGenerateLockfile } from "./generate-lockfile.js";
 import { registerLogin } from "./login.js";
@@ -21,6 +23,7 @@ import { registerRegistry } from "./registry.js";
 import { registerRemove } from "./remove.js";
 import { registerRun } from "./run.js";
 import { registerSearch } from "./search.js";
+import { registerTest } from "./test.js";
 import { registerTree } from "./tree.js";
 import { registerUpdate } from "./update.js";
 import { registerVendor } from "./vendor.js";
@@ -31,9 +34,11 @@ export type RegisterCommand = (program: Command) => void;
 export const COMMANDS: readonly RegisterCommand[] = [
   registerAdd,
   registerAudit,
+  registerBench,
   registerBuild,
   registerCheck,
   registerClean,
+  registerDoc,
   registerFetch,
   registerGenerateLockfile,
   registerInit,
@@ -48,6 +53,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRemove,
   registerRun,
   registerSearch,
+  registerTest,
   registerTree,
   registerUpdate,
   registerVendor,
