@@ -335,6 +335,10 @@ export class BuildRunner {
   private async compile(unit: Unit, key: string, signalRmeta: () => void): Promise<void> {
     const { layout, reporter, wsRoot, rustc } = this.opts;
     reporter.starting(unit);
+    // known before rustc starts: a dependent pipelined on our .rmeta may finish (and record
+    // our id in its fingerprint) before our rlib is done
+    const buildId = this.newBuildId();
+    this.buildIds.set(unit.key, buildId);
     const work = layout.workDir(unit);
     const stage = join(work, "out");
     const tmp = join(work, "tmp");
@@ -461,8 +465,6 @@ export class BuildRunner {
     }
     // kept so a fresh build shows the same warnings again, as cargo does
     writeDiagnostics(layout.fingerprintFile(unit), diagnostics);
-    const buildId = this.newBuildId();
-    this.buildIds.set(unit.key, buildId);
     writeFingerprint(layout.fingerprintFile(unit), {
       version: 1,
       key,

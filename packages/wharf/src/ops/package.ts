@@ -65,7 +65,8 @@ export async function assembleCrate(
     const files = archiveContents(prepared, lockText);
     writeFileSync(join(unpacked.dir, "Cargo.lock"), lockText);
     const bytes = writeCrateArchive(pkg.name, pkg.version, files);
-    const dir = join(targetDirOf(ws, config), "package");
+    const targetDir = targetDirOf(ws, config);
+    const dir = join(targetDir, "package");
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${pkg.name}-${pkg.version}.crate`);
     writeFileSync(path, bytes);
@@ -74,7 +75,7 @@ export async function assembleCrate(
       "Packaged",
       `${files.length} files, ${humanBytes(size)} (${humanBytes(bytes.length)} compressed)`,
     );
-    if (options.verify) await verifyPackage(ctx, { pkg, unpackedDir: unpacked.dir, crateFile: path });
+    if (options.verify) await verifyPackage(ctx, { pkg, crateFile: path, targetDir });
     return { prepared, files, bytes, path };
   } finally {
     unpacked.cleanup();
