@@ -70,6 +70,21 @@ export function readBinds(paths: readonly string[], writeDir: string): string[] 
   return out;
 }
 
+/** The directories between `root` and each bind target, parents first, not inside a bind. */
+export function skeleton(binds: readonly string[], root: string): string[] {
+  const out = new Set<string>();
+  for (const b of binds) {
+    if (!covered(b, [root]) || b === root) continue;
+    const parts = b.slice(root.length + 1).split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const d = `${root}/${parts.slice(0, i).join("/")}`;
+      if (binds.some((o) => o !== b && covered(d, [o]))) break;
+      out.add(d);
+    }
+  }
+  return [...out].sort((x, y) => x.split("/").length - y.split("/").length || (x < y ? -1 : 1));
+}
+
 export interface BwrapArgsInput {
   job: SandboxJob;
   host: BwrapHost;
@@ -103,6 +118,9 @@ export function bwrapArgs(input: BwrapArgsInput): string[] {
     ),
     writeDir,
   );
+  // bind targets under the writable /tmp get read-only parents, so nothing can be written
+  // next to them (the sandbox's root is remounted read-only; /tmp is not)
+  for (const d of skeleton([...reads, writeDir], "/tmp")) a.push("--perms", "0555", "--dir", d);
   // a path that vanished between planning and running is skipped, not fatal
   for (const p of reads) a.push("--ro-bind-try", p, p);
   a.push("--bind", writeDir, writeDir);

@@ -133,7 +133,8 @@ export class BwrapSandbox implements Sandbox {
         this.options.prlimit,
         `--as=${limits.memoryBytes}`,
         `--fsize=${limits.diskBytes}`,
-        ...(limits.cpuSeconds === undefined ? [] : [`--cpu=${limits.cpuSeconds}`]),
+        // soft below hard: SIGXCPU (reported as such) comes before the SIGKILL
+        ...(limits.cpuSeconds === undefined ? [] : [`--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 2}`]),
         "--core=0",
         "--",
         ...argv,
@@ -156,7 +157,7 @@ export class BwrapSandbox implements Sandbox {
         signal,
         killExtra: () => cg?.killAll(),
         overQuota: () => usage(writeDir, limits.diskBytes) > limits.diskBytes,
-        pollMs: 500,
+        pollMs: 200,
       });
     } finally {
       await cg?.remove();

@@ -54,6 +54,14 @@ export function findRefusals(text: string, outsideOnHost: (path: string) => bool
   return out;
 }
 
+const SIGNALS: Record<number, string> = {
+  6: "SIGABRT",
+  9: "SIGKILL",
+  11: "SIGSEGV",
+  24: "SIGXCPU",
+  25: "SIGXFSZ",
+};
+
 function tomlString(s: string): string {
   return JSON.stringify(s);
 }
@@ -76,10 +84,15 @@ export function refusalNotes(
     notes.push(
       `the sandbox stopped \`${crate}\`'s ${step}: it wrote more than ${job.limits.diskBytes} bytes into ${job.writeDir} (the disk quota; raise \`[sandbox.limits] disk\` in $WHARF_HOME/config.toml)`,
     );
-  if (result.signal === "SIGXFSZ")
+  // bwrap's init reports a job killed by a signal as exit status 128 + signal
+  const sig =
+    result.signal ?? (result.code !== null && result.code > 128 ? SIGNALS[result.code - 128] : undefined);
+  if (sig === "SIGXFSZ")
     notes.push(`the sandbox stopped \`${crate}\`'s ${step}: it wrote a file larger than the disk quota`);
-  if (result.signal === "SIGXCPU")
-    notes.push(`the sandbox stopped \`${crate}\`'s ${step}: it used more CPU time than its limit`);
+  if (sig === "SIGXCPU")
+    notes.push(
+      `the sandbox stopped \`${crate}\`'s ${step}: it used more CPU time than its limit${job.limits.cpuSeconds === undefined ? "" : ` (${job.limits.cpuSeconds}s; raise \`[sandbox.limits] cpu\` in $WHARF_HOME/config.toml)`}`,
+    );
   for (const r of refusals) {
     const head = `the sandbox may have refused \`${crate}\`'s ${step}: \`${r.line.slice(0, 300)}\``;
     if (r.kind === "network")
@@ -95,7 +108,7 @@ export function refusalNotes(
         `${head}\na sandboxed ${step} may write only into ${job.writeDir}${job.env.OUT_DIR ? ` (OUT_DIR)` : ""}; no policy line allows writes elsewhere: write into OUT_DIR instead`,
       );
   }
-  if (refusals.length > 0 || result.timedOut || result.overQuota)
+  if (notes.length > 0)
     notes.push("to check whether the sandbox is the cause, run once with `--no-sandbox` (no confinement)");
   return notes;
 }
