@@ -120,6 +120,5 @@ export async function selectBuildSandbox(
   const scratch = join(options.targetDir, ".wharf-tmp");
   mkdirSync(scratch, { recursive: true });
   await checkBwrap(sandbox, scratch);
-  ctx.shell.verbose("Sandbox", `bubblewrap (${bwrap}); process limit: ${sandbox.processLimit}`);
   return { sandbox, limits, grantsFor, announce };
 }
