@@ -11,6 +11,7 @@
 //   lockfile  cargo vs wharf generate-lockfile on generated registries      (client-lockfile.json)
 //   resolver  wharf's resolver in process, time and heap by registry size   (resolver.json)
 //   corpus    cargo vs wharf generate-lockfile and fetch, real crates       (client-corpus.json)
+//   sandbox   sample apps' clean builds: cargo, wharf, wharf --no-sandbox   (sandbox.json)
 // Each group runs in a child process, so one group's heap and servers never affect another.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -22,6 +23,7 @@ const GROUPS = {
   lockfile: "lockfile.mjs",
   resolver: "resolver.mjs",
   corpus: "corpus.mjs",
+  sandbox: "sandbox.mjs",
 };
 
 const argv = process.argv.slice(2);
