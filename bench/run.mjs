@@ -12,6 +12,7 @@
 //   resolver  wharf's resolver in process, time and heap by registry size   (resolver.json)
 //   corpus    cargo vs wharf generate-lockfile and fetch, real crates       (client-corpus.json)
 //   build     cargo vs wharf building the largest sample app: clean, no-op, touch (build.json)
+//   sandbox   sample apps' clean builds: cargo, wharf, wharf --no-sandbox   (sandbox.json)
 // Each group runs in a child process, so one group's heap and servers never affect another.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -24,6 +25,7 @@ const GROUPS = {
   resolver: "resolver.mjs",
   corpus: "corpus.mjs",
   build: "build.mjs",
+  sandbox: "sandbox.mjs",
 };
 
 const argv = process.argv.slice(2);

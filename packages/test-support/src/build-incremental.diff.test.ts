@@ -9,8 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { writeTree } from "./project.js";
 import { makeTempHome, type RunResult, runCargo, runWharf } from "./run.js";
@@ -44,11 +44,12 @@ const cargoDir = join(home.root, "cargo");
 const wharfDir = join(home.root, "wharf");
 writeTree(cargoDir, WORKSPACE);
 cpSync(cargoDir, wharfDir, { recursive: true });
-const wrapperLog = join(home.root, "rustc-calls.log");
+// rustc runs in the build sandbox, which can write only its own work dir: the wrapper logs
+// next to the TMPDIR it is given there, and the test gathers those logs from target/
+const WRAPPER_LOG = "rustc-calls.log";
 const wrapper = join(home.root, "rustc-wrapper.sh");
-writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${wrapperLog}'\nexec '${SYSROOT_RUSTC}' "$@"\n`);
+writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> "$TMPDIR/../${WRAPPER_LOG}"\nexec '${SYSROOT_RUSTC}' "$@"\n`);
 chmodSync(wrapper, 0o755);
-writeFileSync(wrapperLog, "");
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return { ...home.env, ...extra };
@@ -76,9 +77,14 @@ function touch(rel: string): void {
 }
 
 function calls(): string[] {
-  return readFileSync(wrapperLog, "utf8")
-    .split("\n")
-    .filter((l) => l !== "");
+  const logs = readdirSync(join(wharfDir, "target"), { recursive: true, encoding: "utf8" }).filter(
+    (p) => basename(p) === WRAPPER_LOG,
+  );
+  return logs.flatMap((p) =>
+    readFileSync(join(wharfDir, "target", p), "utf8")
+      .split("\n")
+      .filter((l) => l !== ""),
+  );
 }
 
 describe("incremental builds recompile what cargo recompiles", () => {
@@ -92,6 +98,7 @@ describe("incremental builds recompile what cargo recompiles", () => {
 
   test("a no-op build starts no process", () => {
     const before = calls().length;
+    assert.ok(before > 0, "the rustc wrapper logged no call");
     const { cargo, wharf } = both(["build"]);
     assert.deepEqual(compiled(cargo), []);
     assert.deepEqual(compiled(wharf), []);

@@ -19,7 +19,7 @@ import {
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { WharfError } from "@wharf/protocol";
-import type { Sandbox } from "../sandbox/index.js";
+import type { Sandbox, SandboxGrants, SandboxJob, SandboxLimits, SandboxResult } from "../sandbox/index.js";
 import type { BuildReporter } from "./build-reporter.js";
 import { type BuildOutput, emptyBuildOutput, parseBuildOutput } from "./build-script-output.js";
 import { parseDepInfo } from "./dep-info.js";
@@ -51,6 +51,12 @@ export interface BuildRunnerOptions {
   signal?: AbortSignal | undefined;
   /** per-job wall-clock limit */
   timeoutMs: number;
+  /** the sandbox's other per-job limits (memory, processes, CPU, disk) */
+  limits?: SandboxLimits | undefined;
+  /** a crate's policy exceptions: extra reads, network, host variables */
+  grantsFor?:
+    | ((crate: string) => { grants: SandboxGrants; env: Record<string, string> } | undefined)
+    | undefined;
 }
 
 export interface BuildRunResult {
@@ -328,8 +334,26 @@ export class BuildRunner {
     else reporter.artifact(unit, filenames, exe, fresh);
   }
 
-  private baseEnv(workTmp: string): EnvMap {
-    return { ...this.opts.passEnv, TMPDIR: workTmp };
+  private baseEnv(workTmp: string, unit: Unit): EnvMap {
+    return { ...this.opts.passEnv, ...this.opts.grantsFor?.(unit.pkg.name)?.env, TMPDIR: workTmp };
+  }
+
+  /** what every job of a unit shares: policy grants, limits, and what a member may read */
+  private jobPolicy(unit: Unit, step: string): Pick<SandboxJob, "grants" | "label" | "limits"> {
+    return {
+      grants: this.opts.grantsFor?.(unit.pkg.name)?.grants,
+      label: { crate: unit.pkg.name, step },
+      limits: { ...this.opts.limits, timeoutMs: this.opts.timeoutMs },
+    };
+  }
+
+  /** a member's sources may reach into the workspace (include_str!("../README.md")) */
+  private sourceReads(unit: Unit): string[] {
+    return unit.isMember ? [unit.pkg.root, this.opts.wsRoot] : [unit.pkg.root];
+  }
+
+  private sandboxNotes(job: SandboxJob, r: SandboxResult): string[] {
+    return this.opts.sandbox.explainFailure?.(job, r) ?? [];
   }
 
   private async compile(unit: Unit, key: string, signalRmeta: () => void): Promise<void> {
@@ -383,7 +407,7 @@ export class BuildRunner {
       declaredFeatures: [...unit.pkg.features.keys()].sort(),
     });
     const env = {
-      ...this.baseEnv(tmp),
+      ...this.baseEnv(tmp, unit),
       ...rustcEnv({
         unit,
         cargoPath: this.opts.cargoPath,
@@ -398,44 +422,48 @@ export class BuildRunner {
     let errors = 0;
     let fixable = 0;
     const diagnostics: string[] = [];
-    const r = await this.opts.sandbox.run(
-      {
-        program: rustc.rustc,
-        args,
-        cwd,
-        env,
-        reads: [unit.pkg.root, layout.dest, rustc.sysroot],
-        writeDir: work,
-        limits: { timeoutMs: this.opts.timeoutMs },
-        onStderrLine: (line) => {
-          const m = parseRustcLine(line);
-          if (m.kind === "artifact") {
-            if (m.emit === "metadata" && outputs.rmeta !== undefined && unit.mode !== "check") {
-              const from = isAbsolute(m.path) ? m.path : resolve(cwd, m.path);
-              if (basename(from) === outputs.rmeta && existsSync(from)) {
-                // rustc reads the .rmeta back to embed it in the rlib: link it, never move it
-                hardLink(from, join(outDir, outputs.rmeta));
-                signalRmeta();
-              }
+    const job: SandboxJob = {
+      program: rustc.rustc,
+      args,
+      cwd,
+      env,
+      reads: [...this.sourceReads(unit), layout.dest, rustc.sysroot],
+      writeDir: work,
+      ...this.jobPolicy(
+        unit,
+        unit.target.kind === "custom-build" ? "build script compile (rustc)" : "compile (rustc, proc macros)",
+      ),
+      onStderrLine: (line) => {
+        const m = parseRustcLine(line);
+        if (m.kind === "artifact") {
+          if (m.emit === "metadata" && outputs.rmeta !== undefined && unit.mode !== "check") {
+            const from = isAbsolute(m.path) ? m.path : resolve(cwd, m.path);
+            if (basename(from) === outputs.rmeta && existsSync(from)) {
+              // rustc reads the .rmeta back to embed it in the rlib: link it, never move it
+              hardLink(from, join(outDir, outputs.rmeta));
+              signalRmeta();
             }
-          } else if (m.kind === "diagnostic") {
-            if (m.summary) return;
-            diagnostics.push(line);
-            if (m.level === "warning") warnings++;
-            if (m.level === "warning" && m.fixable) fixable++;
-            if (m.level === "error") errors++;
-            reporter.diagnostic(unit, m.json, m.rendered);
-          } else if (m.kind === "text" && m.text.trim() !== "") reporter.text(m.text);
-        },
+          }
+        } else if (m.kind === "diagnostic") {
+          if (m.summary) return;
+          diagnostics.push(line);
+          if (m.level === "warning") warnings++;
+          if (m.level === "warning" && m.fixable) fixable++;
+          if (m.level === "error") errors++;
+          reporter.diagnostic(unit, m.json, m.rendered);
+        } else if (m.kind === "text" && m.text.trim() !== "") reporter.text(m.text);
       },
-      this.opts.signal,
-    );
+    };
+    const r = await this.opts.sandbox.run(job, this.opts.signal);
     if (r.code !== 0) {
       this.errors++;
+      const notes = this.sandboxNotes(job, r);
+      if (r.timedOut && notes.length === 0)
+        notes.push(`rustc ran longer than ${this.opts.timeoutMs / 1000}s and was stopped`);
       throw new WharfError({
         code: "BUILD_COMPILE_FAILED",
         message: failureSummary(unit, errors, warnings),
-        notes: r.timedOut ? [`rustc ran longer than ${this.opts.timeoutMs / 1000}s and was stopped`] : [],
+        notes,
       });
     }
     if (warnings > 0 && unit.isMember && !reporter.json)
@@ -497,7 +525,7 @@ export class BuildRunner {
         depMetadata.push({ links, key: k, value: v });
     }
     const env = {
-      ...this.baseEnv(tmp),
+      ...this.baseEnv(tmp, unit),
       ...buildScriptEnv({
         unit,
         cargoPath: this.opts.cargoPath,
@@ -515,18 +543,16 @@ export class BuildRunner {
     const exe = layout.buildScriptExe(compileUnit);
     reporter.running(exe);
     const startedAt = this.opts.now();
-    const r = await this.opts.sandbox.run(
-      {
-        program: exe,
-        args: [],
-        cwd: unit.pkg.root,
-        env,
-        reads: [unit.pkg.root, exe, rustc.sysroot, ...unit.deps.map((d) => layout.runDir(d.unit))],
-        writeDir: dir,
-        limits: { timeoutMs: this.opts.timeoutMs },
-      },
-      this.opts.signal,
-    );
+    const job: SandboxJob = {
+      program: exe,
+      args: [],
+      cwd: unit.pkg.root,
+      env,
+      reads: [...this.sourceReads(unit), exe, rustc.sysroot, ...unit.deps.map((d) => layout.runDir(d.unit))],
+      writeDir: dir,
+      ...this.jobPolicy(unit, "build script run"),
+    };
+    const r = await this.opts.sandbox.run(job, this.opts.signal);
     writeFileSync(join(dir, "output"), r.stdout);
     writeFileSync(join(dir, "stderr"), r.stderr);
     writeFileSync(join(dir, "root-output"), outDir);
@@ -542,6 +568,7 @@ export class BuildRunner {
       if (r.stdout.trim() !== "") notes.push(`--- stdout\n${r.stdout.trimEnd()}`);
       if (r.stderr.trim() !== "") notes.push(`--- stderr\n${r.stderr.trimEnd()}`);
       for (const e of output.errors) notes.push(`error from build script: ${e}`);
+      if (r.code !== 0) notes.push(...this.sandboxNotes(job, r));
       throw new WharfError({
         code: "BUILD_SCRIPT_FAILED",
         message: `failed to run custom build command for \`${label}\``,

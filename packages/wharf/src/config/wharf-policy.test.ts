@@ -172,3 +172,39 @@ test("unknown keys warn; wrong types fail naming file and key; syntax errors car
     t.cleanup();
   }
 });
+
+test("trust rule: a project may lower sandbox limits, never raise them; the user config may", () => {
+  const { t, opts } = setup({
+    "home/config.toml": '[sandbox.limits]\ntimeout = 600\ndisk = "1GiB"\n',
+    "ws/wharf.toml":
+      '[sandbox.limits]\ntimeout = 900\ndisk = "256MiB"\nprocesses = 5000\nmemory = 1073741824\n',
+  });
+  try {
+    const r = loadWharfConfig({ ...opts, wharfHome: t.path("home") });
+    const l = r.policy.sandbox.limits;
+    assert.equal(l.timeout?.value, 600, "raised above the user's 600 s");
+    assert.equal(l.disk?.value, 256 * 1024 ** 2);
+    assert.equal(l.processes, undefined, "5000 is above the built-in 1024");
+    assert.equal(l.memory?.value, 1024 ** 3);
+    const keys = r.warnings.filter((w) => w.code === "WHARF_POLICY_LOOSENING_IGNORED").map((w) => w.message);
+    assert.equal(keys.length, 2);
+    assert.ok(keys.some((m) => m.includes("sandbox.limits.timeout = 900")));
+    assert.ok(keys.some((m) => m.includes("sandbox.limits.processes = 5000")));
+    const big = loadWharfConfig({ ...opts, cliOverrides: { sandbox: { limits: { processes: 9000 } } } });
+    assert.equal(big.policy.sandbox.limits.processes?.value, 9000);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("a sandbox limit must be a positive integer or a size", () => {
+  const { t, opts } = setup({ "ws/wharf.toml": '[sandbox.limits]\ndisk = "lots"\n' });
+  try {
+    assert.throws(
+      () => loadWharfConfig(opts),
+      (e) => isWharfError(e) && e.message.includes("sandbox.limits.disk"),
+    );
+  } finally {
+    t.cleanup();
+  }
+});

@@ -12,6 +12,8 @@ import type { Diagnostic } from "@wharf/protocol";
 import { readTomlFile } from "./toml-file.js";
 import {
   parseWharfSettings,
+  SANDBOX_LIMIT_KEYS,
+  type SandboxLimitSettings,
   SEVERITIES,
   type Severity,
   SOURCE_KINDS,
@@ -48,6 +50,8 @@ export interface WharfPolicy {
   readonly sandbox: {
     readonly enabled: Setting<boolean>;
     readonly exceptions: readonly SandboxException[];
+    /** per-job limits; unset ones take the sandbox's defaults */
+    readonly limits: { readonly [K in keyof SandboxLimitSettings]: Setting<number> | undefined };
   };
   readonly registries: {
     /** registry names dependencies may come from; undefined = any */
@@ -77,9 +81,18 @@ export interface WharfPolicy {
 
 const DEFAULT: PolicyOrigin = { kind: "default" };
 
+/** The built-in limits a project's wharf.toml may only go below (the sandbox's defaults). */
+export const BUILTIN_LIMIT_CEILING: Readonly<Record<keyof SandboxLimitSettings, number>> = {
+  timeout: 60 * 60,
+  cpu: 60 * 60,
+  memory: 8 * 1024 ** 3,
+  processes: 1024,
+  disk: 8 * 1024 ** 3,
+};
+
 export function defaultPolicy(): WharfPolicy {
   return {
-    sandbox: { enabled: { value: true, origin: DEFAULT }, exceptions: [] },
+    sandbox: { enabled: { value: true, origin: DEFAULT }, exceptions: [], limits: {} },
     registries: {
       allow: { value: undefined, origin: DEFAULT },
       allowSources: { value: [...SOURCE_KINDS], origin: DEFAULT },
@@ -192,6 +205,21 @@ function applySettings(ctx: ApplyContext, s: WharfSettings): void {
   const p = ctx.policy;
   if (s.sandbox) {
     p.sandbox.enabled = applyBool(ctx, "sandbox.enabled", p.sandbox.enabled, s.sandbox.enabled, true);
+    for (const k of SANDBOX_LIMIT_KEYS) {
+      const v = s.sandbox.limits?.[k];
+      if (v === undefined) continue;
+      const current = p.sandbox.limits[k];
+      const ceiling = current?.value ?? BUILTIN_LIMIT_CEILING[k];
+      // a project may lower a limit, never raise one (an unset limit is the built-in default)
+      if (ctx.trusted || v <= ceiling) p.sandbox.limits[k] = { value: v, origin: ctx.origin };
+      else
+        refuse(
+          ctx,
+          `sandbox.limits.${k}`,
+          String(v),
+          `it is higher (looser) than ${ceiling} from ${describeOrigin(current?.origin ?? DEFAULT)}`,
+        );
+    }
     for (const [crate, allow] of s.sandbox.allow ?? []) {
       const key = `sandbox.allow.${crate}`;
       let read = allow.read ?? [];

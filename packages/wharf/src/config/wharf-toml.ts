@@ -24,10 +24,27 @@ export interface SandboxAllowSettings {
   network?: boolean | undefined;
 }
 
+/** `[sandbox.limits]`: per-job limits (bytes, counts, seconds). */
+export interface SandboxLimitSettings {
+  /** wall-clock seconds per process */
+  timeout?: number | undefined;
+  /** CPU seconds per process */
+  cpu?: number | undefined;
+  /** address space per process, bytes */
+  memory?: number | undefined;
+  /** processes and threads per job */
+  processes?: number | undefined;
+  /** bytes a job may write into its output directory */
+  disk?: number | undefined;
+}
+
+export const SANDBOX_LIMIT_KEYS = ["timeout", "cpu", "memory", "processes", "disk"] as const;
+
 export interface WharfSettings {
   sandbox?: {
     enabled?: boolean | undefined;
     allow?: Map<string, SandboxAllowSettings> | undefined;
+    limits?: SandboxLimitSettings | undefined;
   };
   registries?: {
     allow?: string[] | undefined;
@@ -126,6 +143,35 @@ function unknownKeys(ctx: Ctx, prefix: string, t: TomlTable, known: readonly str
   }
 }
 
+const UNITS: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gib: 1024 ** 3,
+};
+
+/** A positive integer; byte sizes may also be strings like "512MiB" or "2GiB". */
+function positive(ctx: Ctx, key: string, v: unknown, bytes: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  let n: number;
+  if (typeof v === "bigint") n = Number(v);
+  else if (bytes && typeof v === "string") {
+    const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(v);
+    const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+    if (!m || unit === undefined) throw valueErr(ctx, key, `expected a size like "512MiB", found "${v}"`);
+    n = Number(m[1]) * unit;
+  } else throw typeErr(ctx, key, bytes ? "an integer or a size string" : "an integer", v);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw valueErr(ctx, key, `must be a positive integer, found ${String(v)}`);
+  return n;
+}
+
 /** Crate names as in Cargo.toml: ASCII letters, digits, `-`, `_`. */
 const CRATE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -150,7 +196,7 @@ export function parseWharfSettings(
 
   if (doc["sandbox"] !== undefined) {
     const t = table(ctx, "sandbox", doc["sandbox"]);
-    unknownKeys(ctx, "sandbox.", t, ["enabled", "allow"]);
+    unknownKeys(ctx, "sandbox.", t, ["enabled", "allow", "limits"]);
     let allow: Map<string, SandboxAllowSettings> | undefined;
     if (t["allow"] !== undefined) {
       allow = new Map();
@@ -165,7 +211,17 @@ export function parseWharfSettings(
         });
       }
     }
-    settings.sandbox = { enabled: bool(ctx, "sandbox.enabled", t["enabled"]), allow };
+    let limits: SandboxLimitSettings | undefined;
+    if (t["limits"] !== undefined) {
+      const lt = table(ctx, "sandbox.limits", t["limits"]);
+      unknownKeys(ctx, "sandbox.limits.", lt, SANDBOX_LIMIT_KEYS);
+      limits = {};
+      for (const k of SANDBOX_LIMIT_KEYS) {
+        const bytes = k === "memory" || k === "disk";
+        limits[k] = positive(ctx, `sandbox.limits.${k}`, lt[k], bytes);
+      }
+    }
+    settings.sandbox = { enabled: bool(ctx, "sandbox.enabled", t["enabled"]), allow, limits };
   }
 
   if (doc["registries"] !== undefined) {

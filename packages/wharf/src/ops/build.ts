@@ -22,6 +22,7 @@ import {
 import { flagsFor, resolveJobs } from "../config/index.js";
 import { packageIdKey, type ResolvedPackage, summaryFromPackage } from "../resolver/index.js";
 import { DirectSandbox, type Sandbox } from "../sandbox/index.js";
+import { selectBuildSandbox } from "./build-sandbox.js";
 import { selectedMembers, selectedTargets, type TargetSelection } from "./build-select.js";
 import { passthroughEnv, profileFromConfig } from "./build-settings.js";
 import { targetDirOf } from "./load.js";
@@ -42,12 +43,14 @@ export interface BuildOptions {
   keepGoing: boolean;
   targetDir?: string | undefined;
   messageFormat: "human" | "json";
-  /** for tests and a later bubblewrap sandbox */
+  /** a sandbox to use instead of the policy's choice (tests) */
   sandbox?: Sandbox | undefined;
   /** instead of the selection's targets: each member's units with their modes (`wharf test`) */
   units?: ((pkg: Package, enabled: ReadonlySet<string>) => readonly RootUnit[]) | undefined;
   /** dev-dependencies take part whatever the selection says (test harnesses) */
   hasDev?: boolean | undefined;
+  /** `--no-sandbox`: the trusted opt-out */
+  noSandbox?: boolean | undefined;
 }
 
 export interface BuildResult {
@@ -79,10 +82,22 @@ export async function build(ctx: CliContext, options: BuildOptions): Promise<Bui
   try {
     writeLockfile(ctx, rw);
     printLockfileChanges(ctx, rw, { mode: "sync" });
-    const sandbox = options.sandbox ?? new DirectSandbox();
     const ws = rw.ws;
     const targetDir = options.targetDir ?? targetDirOf(ws, rw.config);
-    const rustc = await rustcInfo({ env: ctx.env, cwd: ctx.cwd, sandbox, cacheDir: targetDir });
+    // asking the user's own toolchain what it is runs no crate code: no confinement needed
+    const rustc = await rustcInfo({
+      env: ctx.env,
+      cwd: ctx.cwd,
+      sandbox: new DirectSandbox(),
+      cacheDir: targetDir,
+    });
+    const chosen = await selectBuildSandbox(ctx, {
+      wsRoot: ws.rootDir,
+      sysroot: rustc.sysroot,
+      targetDir,
+      noSandbox: options.noSandbox === true,
+    });
+    const sandbox = options.sandbox ?? chosen.sandbox;
 
     // everything reachable from the members, on this host, is downloaded and loaded
     const byKey = new Map(rw.resolve.packages.map((p) => [packageIdKey(p.id), p]));
@@ -139,6 +154,7 @@ export async function build(ctx: CliContext, options: BuildOptions): Promise<Bui
       rustcVersion: rustc.verbose,
       hasDev,
     });
+    chosen.announce(new Set(graph.units.map((u) => u.pkg.name)));
     if (graph.roots.length === 0 && graph.doctests.length === 0 && options.units === undefined) {
       throw new WharfError({
         code: "BUILD_NOTHING",
@@ -189,7 +205,9 @@ export async function build(ctx: CliContext, options: BuildOptions): Promise<Bui
       reporter,
       now: () => Date.now(),
       signal: abort.signal,
-      timeoutMs: 60 * 60 * 1000,
+      timeoutMs: chosen.limits.timeoutMs,
+      limits: chosen.limits,
+      grantsFor: chosen.grantsFor,
     });
     let result: Awaited<ReturnType<BuildRunner["run"]>>;
     try {

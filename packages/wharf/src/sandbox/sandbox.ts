@@ -11,6 +11,26 @@ export interface SandboxLimits {
   memoryBytes?: number | undefined;
   /** maximum number of processes, where the implementation can enforce one */
   maxProcesses?: number | undefined;
+  /** CPU seconds per process (RLIMIT_CPU), where the implementation can enforce one */
+  cpuSeconds?: number | undefined;
+  /** bytes the job may write into its writeDir (a quota), where the implementation can enforce one */
+  diskBytes?: number | undefined;
+}
+
+/** Widenings of the default confinement granted to one crate by policy (wharf.toml). */
+export interface SandboxGrants {
+  /** extra paths the job may read, at the same paths */
+  read: readonly string[];
+  /** keep the host's network instead of an empty network namespace */
+  network: boolean;
+}
+
+/** Who a job is for, so a refusal can be explained in the user's words. */
+export interface SandboxJobLabel {
+  /** the package name (`[sandbox.allow.<crate>]` keys on it) */
+  crate: string;
+  /** "build script", "rustc", ... */
+  step: string;
 }
 
 export interface SandboxJob {
@@ -25,6 +45,8 @@ export interface SandboxJob {
   /** the ONE directory the job may write (a per-unit staging or OUT_DIR directory) */
   writeDir: string;
   limits: SandboxLimits;
+  grants?: SandboxGrants | undefined;
+  label?: SandboxJobLabel | undefined;
   /** called with each complete stdout / stderr line as it arrives (without the newline) */
   onStdoutLine?: ((line: string) => void) | undefined;
   onStderrLine?: ((line: string) => void) | undefined;
@@ -35,6 +57,8 @@ export interface SandboxResult {
   code: number | null;
   signal: string | null;
   timedOut: boolean;
+  /** the job was stopped because it wrote more than limits.diskBytes */
+  overQuota?: boolean | undefined;
   stdout: string;
   stderr: string;
 }
@@ -43,4 +67,9 @@ export interface Sandbox {
   /** a short name shown in verbose output and errors ("direct", "bubblewrap") */
   readonly name: string;
   run(job: SandboxJob, signal?: AbortSignal): Promise<SandboxResult>;
+  /**
+   * After a failed job: notes explaining what the confinement refused (if the output shows
+   * it) and the policy line that would allow it. Empty when nothing points at the sandbox.
+   */
+  explainFailure?(job: SandboxJob, result: SandboxResult): string[];
 }

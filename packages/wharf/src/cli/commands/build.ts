@@ -31,6 +31,8 @@ export interface CompileFlags {
   targetDir?: string | undefined;
   messageFormat?: string | undefined;
   manifestPath?: string | undefined;
+  /** commander's negation of --sandbox: false means `--no-sandbox` */
+  sandbox?: boolean | undefined;
 }
 
 /** Options every compiling command takes; `withTargets` adds the target selection flags. */
@@ -52,7 +54,11 @@ export function addCompileOptions<C extends Command<any, any, any>>(cmd: C, with
     .option("--keep-going", "Do not abort the build as soon as there is an error")
     .option("--target-dir <DIRECTORY>", "Directory for all generated artifacts")
     .option("--message-format <FMT>", "Error format: human or json")
-    .option("--manifest-path <PATH>", "Path to Cargo.toml") as unknown as C;
+    .option("--manifest-path <PATH>", "Path to Cargo.toml")
+    .option(
+      "--no-sandbox",
+      "Run build scripts and proc macros unconfined (no bubblewrap); prints a warning",
+    ) as unknown as C;
   if (withTargets) {
     c = c
       .option("--workspace", "Build all packages in the workspace")
@@ -118,6 +124,7 @@ export function buildOptionsFrom(opts: CompileFlags, mode: "build" | "check", cw
     keepGoing: opts.keepGoing === true,
     targetDir: opts.targetDir === undefined ? undefined : resolvePath(cwd, opts.targetDir),
     messageFormat: format.startsWith("json") ? "json" : "human",
+    noSandbox: opts.sandbox === false,
   };
 }
 
