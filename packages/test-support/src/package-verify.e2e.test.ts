@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { CargoRegistryClient } from "./cargo-client.js";
@@ -167,13 +167,34 @@ describe("the verify step of wharf package and publish", () => {
       ],
       c.r.stderr,
     );
-    const { dir, r } = await packageWith("wharf", "verify-writes-src");
+    // with the sandbox off (trusted WHARF_HOME config), wharf finds the changes as cargo does
+    const trusted = join(home.root, "unsandboxed-wharf-home");
+    mkdirSync(trusted, { recursive: true });
+    writeFileSync(join(trusted, "config.toml"), "[sandbox]\nenabled = false\n");
+    const dir = join(home.root, "projects", "verify-writes-src");
+    rmSync(dir, { recursive: true, force: true });
+    writeTree(dir, FIXTURES["verify-writes-src"]!);
+    const r = await runAsync(process.execPath, [WHARF_BIN, "package", "--allow-dirty"], {
+      cwd: dir,
+      env: { ...env(), WHARF_HOME: trusted },
+      timeoutMs: 600_000,
+    });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /failed to verify package tarball/);
     assert.match(r.stderr, /Source directory was modified by build\.rs/);
     assert.match(r.stderr, /pass the `--no-verify` flag/);
     assert.equal(dir, c.dir);
     assert.deepEqual(changeLines(r.stderr), expected);
+    assert.equal(existsSync(crateFile(dir, "verify-writes-src")), false);
+  });
+
+  test("under the default sandbox the same build script cannot write into its sources at all", async () => {
+    const { dir, r } = await packageWith("wharf", "verify-writes-src");
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /failed to verify package tarball/);
+    assert.match(r.stderr, /may write only into .*no policy line allows writes elsewhere/s);
+    const unpacked = join(dir, "target", "package", "verify-writes-src-0.1.0");
+    assert.equal(existsSync(join(unpacked, "src", "generated.rs")), false);
     assert.equal(existsSync(crateFile(dir, "verify-writes-src")), false);
   });
 

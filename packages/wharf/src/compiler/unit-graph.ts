@@ -127,11 +127,17 @@ export function buildUnitGraph(input: UnitGraphInput): UnitGraph {
     forHost: boolean,
     isRoot: boolean,
     deps: UnitDep[],
+    /**
+     * which feature set the unit gets: a build script is compiled for the host but with the
+     * features of the package it builds for (cargo's UnitFor::for_custom_build keeps the
+     * parent's host_features), so `cfg!(feature = "...")` in build.rs sees them
+     */
+    featuresForHost: boolean = forHost,
   ): Unit => {
     const pkg = pkgOf(rp.id)!;
     const key = packageIdKey(rp.id);
     const isMember = input.memberKeys.has(key);
-    const unitFeatures = features.activatedFeatures(rp, forHost);
+    const unitFeatures = features.activatedFeatures(rp, featuresForHost);
     const profile = input.profiles.profileFor({ packageName: pkg.name, isMember, forHost });
     const hash = unitHash({
       id: rp.id,
@@ -185,7 +191,7 @@ export function buildUnitGraph(input: UnitGraphInput): UnitGraph {
       const lib = libUnit(child, "build", true, memo);
       if (lib) buildDeps.push({ unit: lib, externName: externName(spec, lib.target) });
     }
-    const compile = makeUnit(rp, script, "build", true, false, buildDeps);
+    const compile = makeUnit(rp, script, "build", true, false, buildDeps, forHost);
     // DEP_<links>_* comes from dependencies with `links`, so their runs go first
     const runDeps: UnitDep[] = [{ unit: compile, externName: "" }];
     for (const { child } of activeDeps(rp, forHost, ["normal"])) {

@@ -139,10 +139,13 @@ export async function verifyPackage(ctx: CliContext, request: VerifyRequest): Pr
     }
   } catch (cause) {
     rmSync(crateFile, { force: true });
+    // the build's own notes (a sandbox refusal naming what it refused) and hint stay visible
     throw new WharfError({
       code: "PACKAGE_VERIFY_FAILED",
       message: "failed to verify package tarball",
       cause,
+      notes: cause instanceof WharfError ? cause.notes : undefined,
+      hint: cause instanceof WharfError ? cause.hint : undefined,
     });
   }
 }
