@@ -196,6 +196,9 @@ fn forks() {
             Err(_) => std::thread::sleep(std::time::Duration::from_millis(10)),
         }
     }
+    // a fork bomb does not tidy up: hold the children, so a polling watchdog on a loaded
+    // machine sees them (bounded: cleaned up after 20 s if nothing stopped it)
+    std::thread::sleep(std::time::Duration::from_secs(20));
     for mut c in children {
         let _ = c.kill();
         let _ = c.wait();

@@ -12,6 +12,10 @@ export function registerBench(program: Command): void {
     .argument("[args...]", "Arguments for the bench binary")
     .action(async (benchname: string | undefined, args: string[], opts, command) => {
       const ctx = contextOf(command);
+      // --no-sandbox (building) makes commander default `sandbox` to true: only an explicit
+      // --sandbox (running) counts
+      if (command.getOptionValueSource("sandbox") !== "cli")
+        (opts as { sandbox?: boolean }).sandbox = undefined;
       const operands = [...(benchname === undefined ? [] : [benchname]), ...args];
       const options = await testOptionsFrom(opts as TestFlags, operands, "bench", ctx);
       const code = await (await import("../../ops/test.js")).runTests(ctx, options);

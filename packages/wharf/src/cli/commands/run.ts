@@ -23,6 +23,10 @@ export function registerRun(program: Command): void {
     .argument("[args...]", "Arguments for the binary")
     .action(async (args: string[], opts, command) => {
       const ctx = contextOf(command);
+      // --no-sandbox (building) makes commander default `sandbox` to true: only an explicit
+      // --sandbox (running) counts
+      if (command.getOptionValueSource("sandbox") !== "cli")
+        (opts as { sandbox?: boolean }).sandbox = undefined;
       const flags = opts as CompileFlags;
       const options = buildOptionsFrom({ ...flags, exclude: [] }, "build", ctx.cwd);
       const { limitsFrom } = await import("../../test-runner/index.js");

@@ -118,6 +118,10 @@ export function registerTest(program: Command): void {
     .argument("[args...]", "Arguments for the test binary")
     .action(async (testname: string | undefined, args: string[], opts, command) => {
       const ctx = contextOf(command);
+      // --no-sandbox (building) makes commander default `sandbox` to true: only an explicit
+      // --sandbox (running) counts
+      if (command.getOptionValueSource("sandbox") !== "cli")
+        (opts as { sandbox?: boolean }).sandbox = undefined;
       const operands = [...(testname === undefined ? [] : [testname]), ...args];
       const options = await testOptionsFrom(
         opts as TestFlags,
