@@ -19,6 +19,7 @@ import { type FileTree, writeTree } from "./project.js";
 import { closeHttpAgents, registryRequest } from "./registry-http.js";
 import { makeTempHome, type RunResult, WHARF_BIN } from "./run.js";
 import { runAsync } from "./run-async.js";
+import { generatePrivateKeyPem } from "./test-keys.js";
 import { ALL_SCOPES, type TestRegistry } from "./test-registry.js";
 
 const home = makeTempHome("wharf-publish-e2e-");
@@ -165,9 +166,8 @@ describe("wharf publish and the registry commands", () => {
     assert.equal(check.status, 0, check.stderr);
   });
 
-  const KEY_BODY =
-    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBq7m2kQv9fXr8sJ2nq0cT4WlH3pYdV6uE1oZbGxNn5aAAAAJiH3vYdh972\n";
-  const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${KEY_BODY}-----END OPENSSH PRIVATE KEY-----\n`;
+  // generated at test time: no key material is committed
+  const PRIVATE_KEY = generatePrivateKeyPem();
   const planted: { name: string; files: FileTree; git?: boolean; where: RegExp }[] = [
     {
       name: "secret-aws",

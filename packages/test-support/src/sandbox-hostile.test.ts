@@ -18,11 +18,14 @@ import { writeTree } from "./project.js";
 import { makeTempHome, type RunResult, WHARF_BIN } from "./run.js";
 import { runAsync } from "./run-async.js";
 import { type HostileTargets, hostileApp, hostileCrates } from "./sandbox-fixtures.js";
+import { generatePrivateKeyPem, pemBody } from "./test-keys.js";
 
 const home = makeTempHome("wharf-sbx-");
 const tag = randomBytes(6).toString("hex");
+// the planted ~/.ssh key is a real key generated now; its body is what must never leak
+const SSH_KEY = generatePrivateKeyPem();
 const SECRETS = {
-  ssh: `SSH-PRIVATE-KEY-SECRET-${tag}`,
+  ssh: pemBody(SSH_KEY),
   wharf: `WHARF-TOKEN-SECRET-${tag}`,
   cargo: `CARGO-TOKEN-SECRET-${tag}`,
   env: `ENV-DEPLOY-SECRET-${tag}`,
@@ -63,7 +66,7 @@ before(async () => {
   unix = createServer(sink);
   await new Promise<void>((resolve) => unix.listen(targets.socket, () => resolve()));
   writeTree(home.home, {
-    ".ssh/id_rsa": `-----BEGIN OPENSSH PRIVATE KEY-----\n${SECRETS.ssh}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    ".ssh/id_rsa": SSH_KEY,
     ".cargo/credentials.toml": `[registry]\ntoken = "${SECRETS.cargo}"\n`,
     ".wharf/credentials.toml": `[registries.main]\ntoken = "${SECRETS.wharf}"\n`,
     ".bashrc": "# untouched\n",

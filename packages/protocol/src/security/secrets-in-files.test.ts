@@ -4,13 +4,15 @@
  * Debian corpus crate nothing blocks (the corpus is real published crates).
  */
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { isTestPath, scanPackagedFile } from "./secrets-in-files.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBq7m2kQv9fXr8sJ2nq0cT4WlH3pYdV6uE1oZbGxNn5aAAAAJiH3vYdh972\n-----END OPENSSH PRIVATE KEY-----\n`;
+// generated at test time: no key material is committed
+const KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 
 test("planted secrets block with file and line", () => {
   const aws = scanPackagedFile("src/config.rs", enc('\n\npub const K: &str = "AKIAZ7Q3MXK2PLR5VN4T";\n'));
