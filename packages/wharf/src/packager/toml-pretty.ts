@@ -7,94 +7,14 @@
  * Pure.
  */
 import { TomlDate } from "smol-toml";
+import { tomlKey as formatTomlKey, tomlString as formatTomlString } from "../lockfile/index.js";
 
 export type PrettyValue = string | number | bigint | boolean | TomlDate | PrettyValue[] | PrettyTable;
 /** a Map, so keys keep the order given even when they look like integers */
 export type PrettyTable = Map<string, PrettyValue>;
 
-interface StringMetrics {
-  maxSingle: number;
-  maxDouble: number;
-  escapeCodes: boolean;
-  backslash: boolean;
-  newline: boolean;
-}
-
-function metricsOf(s: string): StringMetrics {
-  const m: StringMetrics = {
-    maxSingle: 0,
-    maxDouble: 0,
-    escapeCodes: false,
-    backslash: false,
-    newline: false,
-  };
-  let single = 0;
-  let double = 0;
-  for (const ch of s) {
-    single = ch === "'" ? single + 1 : 0;
-    double = ch === '"' ? double + 1 : 0;
-    m.maxSingle = Math.max(m.maxSingle, single);
-    m.maxDouble = Math.max(m.maxDouble, double);
-    const c = ch.codePointAt(0)!;
-    if (ch === "\\") m.backslash = true;
-    else if (ch === "\n") m.newline = true;
-    else if (ch !== "\t" && (c <= 0x1f || c === 0x7f)) m.escapeCodes = true;
-  }
-  return m;
-}
-
-const SHORT_ESCAPES: Record<string, string> = {
-  "\b": "\\b",
-  "\t": "\\t",
-  "\f": "\\f",
-  "\r": "\\r",
-  "\\": "\\\\",
-};
-
-function escapeBasic(s: string, multiline: boolean): string {
-  let out = "";
-  let quotes = 0;
-  for (const ch of s) {
-    if (ch === '"') {
-      quotes++;
-      if (quotes > (multiline ? 2 : 0)) {
-        out += '\\"';
-        quotes = 0;
-        continue;
-      }
-      out += ch;
-      continue;
-    }
-    quotes = 0;
-    const c = ch.codePointAt(0)!;
-    if (ch === "\n") out += multiline ? "\n" : "\\n";
-    else if (SHORT_ESCAPES[ch] !== undefined) out += SHORT_ESCAPES[ch];
-    else if (c <= 0x1f || c === 0x7f) out += `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
-    else out += ch;
-  }
-  return out;
-}
-
-export function formatTomlString(s: string): string {
-  const m = metricsOf(s);
-  const prefix = m.newline ? "\n" : "";
-  if (!m.escapeCodes && !m.backslash && m.maxDouble === 0 && !m.newline) return `"${s}"`;
-  if (!m.escapeCodes && m.maxSingle === 0 && !m.newline) return `'${s}'`;
-  if (!m.escapeCodes && !m.backslash && m.maxDouble <= 2) return `"""${prefix}${escapeBasic(s, true)}"""`;
-  if (!m.escapeCodes && m.maxSingle <= 2) return `'''${prefix}${s}'''`;
-  return m.newline ? `"""${prefix}${escapeBasic(s, true)}"""` : `"${escapeBasic(s, false)}"`;
-}
-
-export function formatTomlKey(key: string): string {
-  if (/^[A-Za-z0-9_-]+$/.test(key)) return key;
-  const hasControl = [...key].some((ch) => {
-    const c = ch.codePointAt(0)!;
-    return ch !== "\t" && (c <= 0x1f || c === 0x7f);
-  });
-  if (!hasControl && !key.includes("\\") && !key.includes('"')) return `"${key}"`;
-  if (!hasControl && !key.includes("'")) return `'${key}'`;
-  return `"${escapeBasic(key, false)}"`;
-}
+// strings and keys in toml_writer's encodings: the lock file writer already has them
+export { formatTomlKey, formatTomlString };
 
 function isTable(v: PrettyValue): v is PrettyTable {
   return v instanceof Map;
