@@ -5,18 +5,11 @@
  * (which the resolve already compared with the lock file's checksum) before it enters the
  * cache, then extracted through the strict archive reader and verified.
  */
-import { CRATES_IO_INDEX, formatVersion, type SourceId } from "@wharf/protocol";
+import { CRATES_IO_INDEX, formatVersion } from "@wharf/protocol";
 import type { CliContext } from "../cli/context.js";
 import { ConcurrencyLimit } from "../sources/concurrency-limit.js";
 import { printLockfileChanges } from "./lock-status.js";
 import { resolveWorkspace, writeLockfile } from "./resolve-workspace.js";
-
-/** A lockfile `source` string back to a SourceId; only registry sources can be fetched here. */
-export function registrySourceOf(source: string): SourceId | undefined {
-  if (source.startsWith("registry+")) return { kind: "registry", url: source.slice("registry+".length) };
-  if (source.startsWith("sparse+")) return { kind: "registry", url: source };
-  return undefined;
-}
 
 export interface FetchResult {
   downloaded: number;

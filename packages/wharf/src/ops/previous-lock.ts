@@ -6,7 +6,14 @@
  * encoding and extra comments are kept. Also the package changes cargo reports.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { compareVersions, parseVersion, type SourceId, tryParseVersion, WharfError } from "@wharf/protocol";
+import {
+  compareVersions,
+  formatSourceId,
+  parseVersion,
+  type SourceId,
+  tryParseVersion,
+  WharfError,
+} from "@wharf/protocol";
 import { type LockedPackage, type Lockfile, parseLockfile, type ResolvedPackage } from "../lockfile/index.js";
 import type { PackageId } from "../resolver/index.js";
 
@@ -34,11 +41,9 @@ export function lockKey(name: string, version: string, source: string | undefine
   return `${name} ${version} ${source ?? ""}`;
 }
 
+/** the lock file `source` of a registry package (what preferredIds reads back) */
 function resolvedSource(p: ResolvedPackage): string | undefined {
-  const s = p.source;
-  if (s.kind === "path") return undefined;
-  if (s.kind === "registry") return s.url.startsWith("sparse+") ? s.url : `registry+${s.url}`;
-  return undefined;
+  return p.source.kind === "registry" ? formatSourceId(p.source) : undefined;
 }
 
 export function resolvedKey(p: ResolvedPackage): string {

@@ -22,7 +22,7 @@ import {
 import { writeFileAtomic } from "../cache/index.js";
 import type { CliContext } from "../cli/context.js";
 import { parseLockfile } from "../lockfile/index.js";
-import { registrySourceOf } from "./fetch.js";
+import { sourceIdOfLockSource } from "./previous-lock.js";
 import { type ResolvedWorkspace, resolveWorkspace } from "./resolve-workspace.js";
 import {
   checkDeletable,
@@ -92,7 +92,7 @@ async function packagesOf(ctx: CliContext, rw: ResolvedWorkspace): Promise<Vendo
     // cargo vendors what Cargo.lock pins, not a fresh resolve
     const lock = parseLockfile(readFileSync(rw.lockPath, "utf8"), rw.lockPath);
     for (const p of lock.packages) {
-      const source = p.source === undefined ? undefined : registrySourceOf(p.source);
+      const source = p.source === undefined ? undefined : sourceIdOfLockSource(p.source);
       if (p.source !== undefined && source === undefined) {
         throw new WharfError({
           code: "VENDOR_UNSUPPORTED_SOURCE",
